@@ -1,0 +1,48 @@
+import { z } from 'zod';
+
+/** Settings every service has: where Kafka, the registry and its ops port are, and how it logs. */
+export const baseEnvSchema = z.object({
+  /** comma-separated host:port list */
+  KAFKA_BROKERS: z.string().min(1).default('127.0.0.1:19092'),
+  /** Confluent-API schema registry base URL; unset = plain JSON events validated by zod */
+  SCHEMA_REGISTRY_URL: z.url().optional(),
+  /** pino level */
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** port of /healthz, /readyz and /metrics (the gateway serves them on its API port) */
+  OPS_PORT: z.coerce.number().int().min(0).max(65535).default(0),
+  /** identifies this process in consumer groups and transactional ids; defaults to host-pid */
+  INSTANCE_ID: z.string().min(1).optional(),
+  /** topic partitions created at start when a topic is missing */
+  KAFKA_TOPIC_PARTITIONS: z.coerce.number().int().min(1).max(256).default(6),
+  /** ms to finish in-flight work on SIGTERM before exiting anyway */
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).default(15_000),
+});
+
+export const mongoEnvSchema = z.object({
+  /** MongoDB (or wire-compatible) connection string */
+  MONGO_URL: z.string().min(1).default('mongodb://127.0.0.1:27117/botwot'),
+});
+
+/**
+ * Parses the environment against a service's schema once, at start-up. On error it names each
+ * bad variable and exits: a service never runs half-configured.
+ */
+export function loadConfig<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv = process.env): z.infer<S> {
+  const result = schema.safeParse(env);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n');
+    process.stderr.write(`invalid configuration:\n${lines}\n`);
+    process.exit(78);
+  }
+  return result.data;
+}
+
+/** Splits a comma-separated broker list. */
+export function brokerList(value: string): string[] {
+  return value.split(',').map((s) => s.trim()).filter(Boolean);
+}
+
+/** The instance id used when INSTANCE_ID is unset. */
+export function defaultInstanceId(service: string): string {
+  return `${service}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+}

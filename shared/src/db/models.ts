@@ -1,0 +1,143 @@
+import { Schema, type Connection, type InferSchemaType, type Model } from 'mongoose';
+
+const mixed = Schema.Types.Mixed;
+
+/** A workflow: name and ownership. Its steps live in `workflowsteps`, one set per immutable version. */
+const workflowSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    orgId: { type: String, required: true },
+    userId: { type: String, required: true },
+    name: { type: String, required: true },
+    description: { type: String },
+    status: { type: String, enum: ['active', 'archived'], default: 'active' },
+    latestVersion: { type: Number, required: true },
+    /** the trigger type of the latest version, for matching trigger events */
+    triggerType: { type: String },
+    /** optional channel filter: only trigger events from this channel start it */
+    triggerChannelId: { type: String },
+  },
+  { timestamps: true, collection: 'workflows', versionKey: false },
+);
+workflowSchema.index({ orgId: 1, status: 1, triggerType: 1 });
+workflowSchema.index({ orgId: 1, updatedAt: -1 });
+
+/** One step of one version of a workflow (the seed's shape plus version, routes and policies). */
+const workflowStepSchema = new Schema(
+  {
+    workflowId: { type: String, required: true },
+    orgId: { type: String, required: true },
+    version: { type: Number, required: true },
+    position: { type: Number, required: true },
+    stepId: { type: String, required: true },
+    stepType: { type: String, required: true },
+    config: { type: mixed, default: {} },
+    nextStepId: { type: String },
+    routes: { type: mixed },
+    onFailureStepId: { type: String },
+    timeoutMs: { type: Number },
+    retry: { type: mixed },
+  },
+  { timestamps: true, collection: 'workflowsteps', versionKey: false, minimize: false },
+);
+workflowStepSchema.index({ workflowId: 1, version: 1, position: 1 });
+workflowStepSchema.index({ workflowId: 1, version: 1, stepId: 1 }, { unique: true });
+
+/** One run. `_id` is the executionId. Written only by the log-sink. */
+const executionSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    workflowId: { type: String, required: true },
+    version: { type: Number, required: true },
+    orgId: { type: String, required: true },
+    userId: { type: String, required: true },
+    mode: { type: String, enum: ['live', 'test'], default: 'live' },
+    status: { type: String, enum: ['running', 'completed', 'failed'], default: 'running' },
+    /** the provider whose open breaker the execution is waiting on, while it waits */
+    waitingOn: { type: String },
+    triggerData: { type: mixed, required: true },
+    finalOutput: { type: mixed },
+    totalDuration: { type: Number },
+    startedAt: { type: Date, required: true },
+    completedAt: { type: Date },
+    deadlineAt: { type: Date },
+    errorMessage: { type: String },
+    error: { type: mixed },
+    failedStepId: { type: String },
+    resumeState: { type: mixed },
+    retryOf: { type: mixed },
+  },
+  { timestamps: true, collection: 'workflow_executions', versionKey: false, minimize: false },
+);
+executionSchema.index({ workflowId: 1, startedAt: -1 });
+executionSchema.index({ orgId: 1, userId: 1 });
+executionSchema.index({ status: 1 });
+executionSchema.index({ orgId: 1, workflowId: 1, status: 1, startedAt: -1 });
+executionSchema.index({ status: 1, deadlineAt: 1 });
+
+/** One step's row. `_id` is `${executionId}:${stepOrder}`, so a redelivered event rewrites the same row. */
+const executionLogSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    executionId: { type: String, required: true },
+    orgId: { type: String, required: true },
+    stepId: { type: String, required: true },
+    stepType: { type: String, required: true },
+    nodeType: { type: String },
+    stepOrder: { type: Number, required: true },
+    status: { type: String, enum: ['running', 'completed', 'failed'], default: 'running' },
+    input: { type: mixed },
+    output: { type: mixed },
+    duration: { type: Number },
+    errorMessage: { type: String },
+    error: { type: mixed },
+    attempts: { type: Number },
+    tries: { type: mixed },
+    startedAt: { type: Date, required: true },
+    completedAt: { type: Date },
+  },
+  { timestamps: true, collection: 'execution_logs', versionKey: false, minimize: false },
+);
+executionLogSchema.index({ executionId: 1, stepOrder: 1 });
+executionLogSchema.index({ status: 1 });
+
+/** Idempotency-Key → executionId, per org, so a repeated execute request starts nothing new. */
+const executionRequestSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    orgId: { type: String, required: true },
+    executionId: { type: String, required: true },
+    workflowId: { type: String, required: true },
+  },
+  { timestamps: true, collection: 'execution_requests', versionKey: false },
+);
+
+export type WorkflowDoc = InferSchemaType<typeof workflowSchema>;
+export type WorkflowStepDoc = InferSchemaType<typeof workflowStepSchema>;
+export type ExecutionDoc = InferSchemaType<typeof executionSchema>;
+export type ExecutionLogDoc = InferSchemaType<typeof executionLogSchema>;
+export type ExecutionRequestDoc = InferSchemaType<typeof executionRequestSchema>;
+
+export interface Models {
+  Workflow: Model<WorkflowDoc>;
+  WorkflowStep: Model<WorkflowStepDoc>;
+  Execution: Model<ExecutionDoc>;
+  ExecutionLog: Model<ExecutionLogDoc>;
+  ExecutionRequest: Model<ExecutionRequestDoc>;
+}
+
+/** Binds the models to one connection. */
+export function createModels(conn: Connection): Models {
+  return {
+    Workflow: conn.model('Workflow', workflowSchema),
+    WorkflowStep: conn.model('WorkflowStep', workflowStepSchema),
+    Execution: conn.model('Execution', executionSchema),
+    ExecutionLog: conn.model('ExecutionLog', executionLogSchema),
+    ExecutionRequest: conn.model('ExecutionRequest', executionRequestSchema),
+  };
+}
+
+/** Creates the indexes of the given models (run by the service that owns them, at start). */
+export async function syncIndexes(...models: Model<never>[]): Promise<void> {
+  for (const model of models) await model.createIndexes();
+}

@@ -1,0 +1,196 @@
+import { z } from 'zod';
+import { defineEvent } from './envelope.js';
+import { stepDefinitionSchema, TRIGGER_TYPES } from './step-definition.js';
+
+const json = z.record(z.string(), z.unknown());
+const isoDate = z.iso.datetime();
+
+/** Whether an execution sends real side effects or only says what it would send. */
+export const executionModeSchema = z.enum(['live', 'test']);
+export type ExecutionMode = z.infer<typeof executionModeSchema>;
+
+/** A typed error as recorded on a step or an execution. */
+export const stepErrorSchema = z.object({
+  code: z.string(),
+  message: z.string(),
+  kind: z.enum(['non_retryable', 'retry_after', 'retryable']),
+  /** the downstream that failed (botcore, voice, whatsapp, smtp, crm) when there is one */
+  provider: z.string().optional(),
+  stepId: z.string().optional(),
+});
+export type StepErrorInfo = z.infer<typeof stepErrorSchema>;
+
+/**
+ * Everything a step needs to run and the orchestrator needs to continue afterwards.
+ * It travels with the command and comes back with the result: the orchestrator keeps no state.
+ */
+export const executionStateSchema = z.object({
+  workflowId: z.string(),
+  version: z.number().int().positive(),
+  userId: z.string(),
+  mode: executionModeSchema,
+  startedAt: isoDate,
+  deadlineAt: isoDate,
+  /** flat variables: trigger data merged with every step's output so far */
+  vars: json,
+  /** each finished step's output by stepId, for `{{steps.<id>.<field>}}` */
+  steps: z.record(z.string(), json),
+  /** stepOrder of the next log row */
+  stepOrder: z.number().int().min(0),
+});
+export type ExecutionState = z.infer<typeof executionStateSchema>;
+
+export const retryOfSchema = z.object({
+  executionId: z.string(),
+  from: z.enum(['start', 'failed_step']),
+  /** when resuming at the failed step: where to start and the state it had */
+  resumeStepId: z.string().optional(),
+  vars: json.optional(),
+  steps: z.record(z.string(), json).optional(),
+  stepOrder: z.number().int().min(0).optional(),
+});
+
+/** The gateway asks for a run of one workflow version. Key: executionId. */
+export const executionRequested = defineEvent(
+  'execution.requested',
+  1,
+  z.object({
+    workflowId: z.string(),
+    version: z.number().int().positive(),
+    userId: z.string(),
+    mode: executionModeSchema,
+    triggerData: json,
+    timeoutMs: z.number().int().positive().optional(),
+    retryOf: retryOfSchema.optional(),
+  }),
+);
+
+/** An ingestion producer reports something that can start workflows. Key: orgId. */
+export const triggerReceived = defineEvent(
+  'trigger.received',
+  1,
+  z.object({
+    triggerType: z.enum(TRIGGER_TYPES),
+    /** the trigger's fields, e.g. phone_number and message_text for whatsapp */
+    data: json,
+    /** the channel/account that received it, to match a workflow's trigger filter (optional) */
+    channelId: z.string().max(200).optional(),
+  }),
+);
+
+/** The orchestrator asks a runner to run one step. Key: executionId. */
+export const stepCommand = defineEvent(
+  'step.command',
+  1,
+  z.object({
+    step: stepDefinitionSchema,
+    stepType: z.string(),
+    nodeType: z.string(),
+    attempt: z.number().int().min(1),
+    state: executionStateSchema,
+  }),
+);
+
+const stepOutcome = z.object({
+  stepId: z.string(),
+  stepType: z.string(),
+  nodeType: z.string(),
+  attempt: z.number().int().min(1),
+  /** what the step was given after templating (its rendered config) */
+  input: json,
+  startedAt: isoDate,
+  completedAt: isoDate,
+  durationMs: z.number().int().min(0),
+  /** provider calls made, one per try, for the log */
+  tries: z.array(z.object({ at: isoDate, ok: z.boolean(), error: z.string().optional(), durationMs: z.number() })).default([]),
+  state: executionStateSchema,
+});
+
+/** A runner finished a step. Key: executionId. */
+export const stepCompleted = defineEvent('step.completed', 1, stepOutcome.extend({ output: json }));
+
+/** A runner gave up on a step. Key: executionId. */
+export const stepFailed = defineEvent('step.failed', 1, stepOutcome.extend({ error: stepErrorSchema }));
+
+/** Lifecycle: an execution began. Key: executionId. */
+export const executionStarted = defineEvent(
+  'execution.started',
+  1,
+  z.object({
+    workflowId: z.string(),
+    version: z.number().int().positive(),
+    userId: z.string(),
+    mode: executionModeSchema,
+    triggerData: json,
+    startedAt: isoDate,
+    deadlineAt: isoDate,
+    retryOf: z.object({ executionId: z.string(), from: z.enum(['start', 'failed_step']) }).optional(),
+  }),
+);
+
+/** Lifecycle: one step's log row, complete. Key: executionId. */
+export const stepRecorded = defineEvent(
+  'step.recorded',
+  1,
+  z.object({
+    stepId: z.string(),
+    stepType: z.string(),
+    nodeType: z.string(),
+    stepOrder: z.number().int().min(0),
+    status: z.enum(['completed', 'failed']),
+    input: json,
+    output: json.optional(),
+    error: stepErrorSchema.optional(),
+    attempts: z.number().int().min(1),
+    tries: z.array(z.object({ at: isoDate, ok: z.boolean(), error: z.string().optional(), durationMs: z.number() })).default([]),
+    startedAt: isoDate,
+    completedAt: isoDate,
+    durationMs: z.number().int().min(0),
+  }),
+);
+
+/** Lifecycle: an execution is waiting on a downstream whose breaker is open. Key: executionId. */
+export const executionWaiting = defineEvent(
+  'execution.waiting',
+  1,
+  z.object({ stepId: z.string(), provider: z.string(), reason: z.string() }),
+);
+
+/** Lifecycle: the end. Key: executionId. */
+export const executionCompleted = defineEvent(
+  'execution.completed',
+  1,
+  z.object({ finalOutput: json, completedAt: isoDate, totalDurationMs: z.number().int().min(0) }),
+);
+
+export const executionFailed = defineEvent(
+  'execution.failed',
+  1,
+  z.object({
+    error: stepErrorSchema,
+    completedAt: isoDate,
+    totalDurationMs: z.number().int().min(0),
+    /** state at the failure, so a retry can resume from the failed step */
+    failedStepId: z.string().optional(),
+    resumeState: z.object({ vars: json, steps: z.record(z.string(), json), stepOrder: z.number().int() }).optional(),
+  }),
+);
+
+/** Every event type the system knows, by type name. Add a schema here and nowhere else. */
+export const eventCatalog = {
+  'execution.requested': executionRequested,
+  'trigger.received': triggerReceived,
+  'step.command': stepCommand,
+  'step.completed': stepCompleted,
+  'step.failed': stepFailed,
+  'execution.started': executionStarted,
+  'step.recorded': stepRecorded,
+  'execution.waiting': executionWaiting,
+  'execution.completed': executionCompleted,
+  'execution.failed': executionFailed,
+} as const;
+
+export type EventCatalog = typeof eventCatalog;
+export type EventType = keyof EventCatalog;
+export type EventOf<T extends EventType> = z.infer<EventCatalog[T]>;
+export type AnyEvent = { [T in EventType]: EventOf<T> }[EventType];

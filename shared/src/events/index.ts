@@ -1,0 +1,5 @@
+export * from './envelope.js';
+export * from './step-definition.js';
+export * from './catalog.js';
+export * from './topics.js';
+export * from './parse.js';

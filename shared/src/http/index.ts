@@ -1,0 +1,2 @@
+export * from './provider-client.js';
+export * from './outbound-allowlist.js';

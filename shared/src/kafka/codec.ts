@@ -1,0 +1,47 @@
+import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
+import { eventJsonSchema, type AnyEvent, type EventType } from '../events/index.js';
+
+/** Turns events into message values and back. Decoding only yields `unknown`: callers validate. */
+export interface EventCodec {
+  encode(event: AnyEvent): Promise<Buffer>;
+  decode(value: Buffer): Promise<unknown>;
+}
+
+/** Plain JSON: the default when no schema registry is configured. */
+export function jsonCodec(): EventCodec {
+  return {
+    encode: async (event) => Buffer.from(JSON.stringify(event)),
+    decode: async (value) => JSON.parse(value.toString('utf8')) as unknown,
+  };
+}
+
+/** The registry subject of one event type and version. */
+export function subjectFor(type: EventType, version: number): string {
+  return `botwot.${type}.v${version}`;
+}
+
+/**
+ * Confluent wire format (magic byte 0, schema id, JSON) against a schema registry. The JSON Schema
+ * of each event type is generated from its zod schema and registered on first use. Plain JSON
+ * messages are still accepted on decode, so external producers need no registry client.
+ */
+export function registryCodec(url: string): EventCodec {
+  const registry = new SchemaRegistry({ host: url });
+  const ids = new Map<string, Promise<number>>();
+  const idFor = (type: EventType, version: number): Promise<number> => {
+    const subject = subjectFor(type, version);
+    let id = ids.get(subject);
+    if (!id) {
+      id = registry
+        .register({ type: SchemaType.JSON, schema: JSON.stringify(eventJsonSchema(type)) }, { subject })
+        .then((r) => r.id);
+      id.catch(() => ids.delete(subject));
+      ids.set(subject, id);
+    }
+    return id;
+  };
+  return {
+    encode: async (event) => registry.encode(await idFor(event.type, event.version), event),
+    decode: async (value) => (value[0] === 0 ? ((await registry.decode(value)) as unknown) : (JSON.parse(value.toString('utf8')) as unknown)),
+  };
+}

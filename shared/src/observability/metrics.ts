@@ -1,0 +1,50 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** The metrics every service exposes; each service uses the ones that concern it. */
+export function createMetrics(service: string) {
+  const registry = new Registry();
+  registry.setDefaultLabels({ service });
+  collectDefaultMetrics({ register: registry });
+  return {
+    registry,
+    messagesConsumed: new Counter({
+      name: 'botwot_messages_consumed_total',
+      help: 'Kafka messages handled, by topic and outcome (ok, dead_lettered, ignored)',
+      labelNames: ['topic', 'outcome'],
+      registers: [registry],
+    }),
+    consumerLag: new Gauge({
+      name: 'botwot_consumer_lag',
+      help: 'Messages behind the high watermark in the last batch, by topic and partition',
+      labelNames: ['topic', 'partition'],
+      registers: [registry],
+    }),
+    executions: new Counter({
+      name: 'botwot_executions_total',
+      help: 'Executions that reached an end, by status',
+      labelNames: ['status'],
+      registers: [registry],
+    }),
+    stepDuration: new Histogram({
+      name: 'botwot_step_duration_seconds',
+      help: 'Step duration by node type and status',
+      labelNames: ['node_type', 'status'],
+      buckets: [0.005, 0.025, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers: [registry],
+    }),
+    breakerState: new Gauge({
+      name: 'botwot_breaker_open',
+      help: '1 when the circuit breaker to a provider is open, 0.5 half-open, 0 closed',
+      labelNames: ['provider'],
+      registers: [registry],
+    }),
+    httpDuration: new Histogram({
+      name: 'botwot_http_request_duration_seconds',
+      help: 'Gateway HTTP latency by method, route and status',
+      labelNames: ['method', 'route', 'status'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10],
+      registers: [registry],
+    }),
+  };
+}
+export type Metrics = ReturnType<typeof createMetrics>;

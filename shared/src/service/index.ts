@@ -1,0 +1,2 @@
+export * from './kafka-runtime.js';
+export * from './run-service.js';
