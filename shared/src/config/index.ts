@@ -46,3 +46,30 @@ export function brokerList(value: string): string[] {
 export function defaultInstanceId(service: string): string {
   return `${service}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
 }
+
+/** Settings of a downstream behind a circuit breaker; `prefix` names them, e.g. BOTCORE. */
+export function breakerEnvSchema<P extends string>(prefix: P) {
+  return z.object({
+    /** ms one call may take before it counts as a timeout */
+    [`${prefix}_CALL_TIMEOUT_MS`]: z.coerce.number().int().min(50).default(10_000),
+    /** % failures in the window that open the breaker */
+    [`${prefix}_BREAKER_ERROR_PERCENT`]: z.coerce.number().min(1).max(100).default(50),
+    /** ms the breaker stays open before a trial call */
+    [`${prefix}_BREAKER_RESET_MS`]: z.coerce.number().int().min(100).default(5_000),
+    /** calls in the window before the breaker may open */
+    [`${prefix}_BREAKER_MIN_CALLS`]: z.coerce.number().int().min(1).default(10),
+  } as Record<`${P}_CALL_TIMEOUT_MS` | `${P}_BREAKER_ERROR_PERCENT` | `${P}_BREAKER_RESET_MS` | `${P}_BREAKER_MIN_CALLS`, z.ZodDefault<z.ZodCoercedNumber>>);
+}
+
+/** Reads the breaker settings of one downstream from a parsed config. */
+export function breakerSettingsFrom(config: Record<string, unknown>, prefix: string) {
+  return {
+    callTimeoutMs: Number(config[`${prefix}_CALL_TIMEOUT_MS`]),
+    breaker: {
+      errorThresholdPercentage: Number(config[`${prefix}_BREAKER_ERROR_PERCENT`]),
+      resetTimeoutMs: Number(config[`${prefix}_BREAKER_RESET_MS`]),
+      volumeThreshold: Number(config[`${prefix}_BREAKER_MIN_CALLS`]),
+      rollingWindowMs: 10_000,
+    },
+  };
+}

@@ -1,2 +1,3 @@
 export * from './provider-client.js';
 export * from './outbound-allowlist.js';
+export * from './botcore-client.js';

@@ -1,2 +1,3 @@
 export * from './retry.js';
 export * from './step-runner.js';
+export * from './start-runner.js';

@@ -61,14 +61,14 @@ export const NODE_CONFIGS = {
       crmSystem: z.string().min(1).max(100),
       action: z.enum(['create', 'update']),
       /** field → template; an object, or a JSON string of one (as the seed stores it) */
-      fields: z.union([z.record(z.string(), z.unknown()), z.string()]),
+      fields: z.union([z.record(z.string(), z.unknown()), z.string().transform(parseJsonObject)]),
       recordId: z.string().max(200).optional(),
       object: z.string().max(100).optional(),
       /** a CRM base URL; must pass the runner's outbound allowlist */
       endpoint: z.url().optional(),
     })
     .refine((c) => c.action !== 'update' || !!c.recordId, { message: 'recordId is required to update', path: ['recordId'] })
-    .refine((c) => typeof c.fields !== 'string' || isJsonObject(c.fields), { message: 'fields must be a JSON object', path: ['fields'] }),
+    .refine((c) => c.fields !== null, { message: 'fields must be an object or a JSON object string', path: ['fields'] }),
 
   'utility/text_gen': z.object({
     utilityType: z.literal('text_gen'),
@@ -86,12 +86,13 @@ export const NODE_CONFIGS = {
 export type NodeKey = keyof typeof NODE_CONFIGS;
 export type NodeConfig<K extends NodeKey> = z.infer<(typeof NODE_CONFIGS)[K]>;
 
-function isJsonObject(s: string): boolean {
+/** The seed stores CRM fields as a JSON string: parse it before templating, so values cannot break the JSON. */
+function parseJsonObject(s: string): Record<string, unknown> | null {
   try {
     const v: unknown = JSON.parse(s);
-    return !!v && typeof v === 'object' && !Array.isArray(v);
+    return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
   } catch {
-    return false;
+    return null;
   }
 }
 

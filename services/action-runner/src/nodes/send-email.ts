@@ -1,0 +1,32 @@
+import { nonRetryable, retryable, type StepError } from '@botwot/shared/errors';
+import type { Guarded } from '@botwot/shared/http';
+import type { NodeExecutor } from '@botwot/shared/runner';
+import type { Transporter } from 'nodemailer';
+
+/** SMTP replies: 4xx is "try later", 5xx is final; no reply at all is a connection problem. */
+function smtpError(error: unknown): StepError {
+  const e = error as { responseCode?: number; code?: string; message?: string };
+  const message = `smtp: ${e.message ?? String(error)}`;
+  if (typeof e.responseCode === 'number' && e.responseCode >= 500) return nonRetryable(`SMTP_${e.responseCode}`, message, 'smtp');
+  if (typeof e.responseCode === 'number') return retryable(`SMTP_${e.responseCode}`, message, 'smtp');
+  if (e.code === 'EENVELOPE' || e.code === 'EMESSAGE') return nonRetryable(e.code, message, 'smtp');
+  return retryable(e.code ?? 'SMTP_CONNECTION', message, 'smtp', error);
+}
+
+/** send_email: real SMTP through nodemailer; the Message-ID is derived from the idempotency key. */
+export function createSendEmail(deps: { transport: Transporter; guard: Guarded; defaultFrom: string }): NodeExecutor<'action/send_email'> {
+  return async ({ config, idempotencyKey, mode }) => {
+    const messageId = `<${idempotencyKey.replace(/[^A-Za-z0-9.:_-]/g, '_')}@botwot.engine>`;
+    const mail = { from: config.from ?? deps.defaultFrom, to: config.to, subject: config.subject, text: config.body };
+    if (mode === 'test') return { email_sent: false, simulated: true, would_send: { channel: 'email', ...mail } };
+    const info = await deps.guard.run(async () => {
+      try {
+        return await deps.transport.sendMail({ ...mail, messageId, headers: { 'X-Idempotency-Key': idempotencyKey } });
+      } catch (error) {
+        throw smtpError(error);
+      }
+    });
+    if (info.accepted.length === 0) throw nonRetryable('SMTP_REJECTED', `smtp accepted none of ${config.to}`, 'smtp');
+    return { email_sent: true, email_id: info.messageId, accepted: info.accepted.map(String) };
+  };
+}

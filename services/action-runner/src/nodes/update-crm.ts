@@ -1,0 +1,34 @@
+import { nonRetryable } from '@botwot/shared/errors';
+import { checkOutboundUrl, type JsonClient } from '@botwot/shared/http';
+import type { NodeExecutor } from '@botwot/shared/runner';
+
+export interface CrmDeps {
+  /** a client for a CRM base URL (one breaker per CRM host) */
+  clientFor(baseUrl: string): JsonClient;
+  endpoints: Record<string, { url: string; token?: string | undefined }>;
+  outbound: { allowHosts: string[]; allowPrivate: boolean };
+}
+
+/** update_crm: create or update a record in the named CRM, with templated fields. */
+export function createUpdateCrm(deps: CrmDeps): NodeExecutor<'action/update_crm'> {
+  return async ({ config, idempotencyKey, mode, signal }) => {
+    const named = Object.hasOwn(deps.endpoints, config.crmSystem) ? deps.endpoints[config.crmSystem] : undefined;
+    let baseUrl = named?.url;
+    if (config.endpoint) {
+      const checked = checkOutboundUrl(config.endpoint, deps.outbound);
+      if (!checked.ok) throw nonRetryable('OUTBOUND_URL_REFUSED', `CRM endpoint refused: ${checked.reason}`, 'crm');
+      baseUrl = checked.url.toString();
+    }
+    if (!baseUrl) throw nonRetryable('UNKNOWN_CRM', `no CRM named "${config.crmSystem}" is configured and the step gives no endpoint`, 'crm');
+    const fields = config.fields as Record<string, unknown>;
+    const request =
+      config.action === 'create'
+        ? { method: 'POST', path: '/records', body: { object: config.object ?? 'contact', fields } }
+        : { method: 'PATCH', path: `/records/${encodeURIComponent(config.recordId ?? '')}`, body: { fields } };
+    if (mode === 'test') return { crm_updated: false, simulated: true, would_send: { channel: 'crm', crm_system: config.crmSystem, action: config.action, ...request } };
+    const headers: Record<string, string> = { 'idempotency-key': idempotencyKey };
+    if (named?.token && !config.endpoint) headers.authorization = `Bearer ${named.token}`;
+    const res = await deps.clientFor(baseUrl).request(request.method, request.path, request.body, { headers, signal });
+    return { crm_updated: true, crm_system: config.crmSystem, action: config.action, record_id: res.id ?? config.recordId ?? null };
+  };
+}

@@ -1,0 +1,131 @@
+import { Hono, type Context } from 'hono';
+import { z } from 'zod';
+import type { AuthEnv } from '../auth.js';
+import { ApiError, notFound } from '../errors.js';
+import type { RateLimiter } from '../rate-limit.js';
+import type { ExecutionStarter } from '../start-execution.js';
+import type { ExecutionStore } from '../stores/execution-store.js';
+import type { WorkflowStore } from '../stores/workflow-store.js';
+import { ID_PATTERN, valid } from '../validation.js';
+import { waitForEnd } from '../wait-for-end.js';
+
+const executeBody = z.object({ triggerData: z.record(z.string(), z.unknown()) });
+const waitQuery = (max: number) => z.object({ wait: z.coerce.number().min(0).max(max).optional() });
+const listQuery = z.object({
+  status: z.enum(['running', 'completed', 'failed', 'all']).optional(),
+  dateRange: z.enum(['24h', '7d', '30d', 'all']).optional(),
+  page: z.coerce.number().int().min(1).max(1_000_000).default(1),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+});
+const retryBody = z.object({
+  from: z.enum(['start', 'failed_step']).default('start'),
+  version: z.enum(['original', 'latest']).default('original'),
+});
+const idempotencyKey = z.string().min(1).max(200).regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces');
+
+const RANGE_MS = { '24h': 86_400_000, '7d': 7 * 86_400_000, '30d': 30 * 86_400_000 } as const;
+
+function id(value: string, what: string): string {
+  if (!ID_PATTERN.test(value)) throw notFound(what);
+  return value;
+}
+
+export interface ExecutionRouteDeps {
+  workflows: WorkflowStore;
+  executions: ExecutionStore;
+  start: ExecutionStarter;
+  rateLimiter: RateLimiter;
+  waitMaxSeconds: number;
+}
+
+/** Execute, test-run, list, read and retry executions. */
+export function executionRoutes(deps: ExecutionRouteDeps) {
+  const app = new Hono<AuthEnv>();
+
+  const limit = (c: Context<AuthEnv>) => {
+    const taken = deps.rateLimiter.take(c.get('caller').orgId);
+    if (!taken.ok) throw new ApiError(429, 'RATE_LIMITED', 'too many executions for this organisation; slow down', undefined, { 'Retry-After': String(taken.retryAfterSeconds) });
+  };
+
+  /** 202 with the id, or, with ?wait=, the ended execution (200) when it ends in time. */
+  const answer = async (c: Context<AuthEnv>, executionId: string, wait: number | undefined, extra: Record<string, unknown> = {}) => {
+    if (wait && wait > 0) {
+      const ended = await waitForEnd(deps.executions, c.get('caller').orgId, executionId, wait, c.req.raw.signal);
+      if (ended && ended.status !== 'running') {
+        const logs = await deps.executions.logs(c.get('caller').orgId, executionId);
+        return c.json({ success: true, executionId, status: ended.status, execution: ended, logs, ...extra }, 200);
+      }
+    }
+    return c.json({ success: true, executionId, status: 'running', ...extra }, 202);
+  };
+
+  for (const [path, mode] of [['/:id/execute', 'live'], ['/:id/test', 'test']] as const) {
+    app.post(path, valid('query', waitQuery(deps.waitMaxSeconds)), valid('json', executeBody), async (c) => {
+      limit(c);
+      const keyHeader = c.req.header('idempotency-key');
+      const key = keyHeader === undefined ? undefined : idempotencyKey.safeParse(keyHeader);
+      if (key && !key.success) throw new ApiError(400, 'VALIDATION_FAILED', 'invalid Idempotency-Key header', [{ field: 'Idempotency-Key', message: key.error.issues[0]?.message }]);
+      const started = await deps.start({
+        caller: c.get('caller'),
+        workflowId: id(c.req.param('id'), 'workflow'),
+        triggerData: c.req.valid('json').triggerData,
+        mode,
+        idempotencyKey: key?.data,
+      });
+      return answer(c, started.executionId, c.req.valid('query').wait, { mode, version: started.version, ...(started.replayed ? { replayed: true } : {}) });
+    });
+  }
+
+  app.get('/:id/executions', valid('query', listQuery), async (c) => {
+    const { orgId } = c.get('caller');
+    const workflowId = id(c.req.param('id'), 'workflow');
+    if (!(await deps.workflows.get(orgId, workflowId))) throw notFound('workflow');
+    const q = c.req.valid('query');
+    const since = q.dateRange && q.dateRange !== 'all' ? new Date(Date.now() - RANGE_MS[q.dateRange]) : undefined;
+    const { items, total } = await deps.executions.list({
+      orgId,
+      workflowId,
+      status: q.status === 'all' ? undefined : q.status,
+      since,
+      skip: (q.page - 1) * q.limit,
+      limit: q.limit,
+    });
+    return c.json({ success: true, executions: items, total, page: q.page, limit: q.limit, pages: Math.ceil(total / q.limit) });
+  });
+
+  app.get('/execution/:executionId', async (c) => {
+    const { orgId } = c.get('caller');
+    const executionId = id(c.req.param('executionId'), 'execution');
+    const execution = await deps.executions.get(orgId, executionId);
+    if (!execution) throw notFound('execution');
+    return c.json({ success: true, execution, logs: await deps.executions.logs(orgId, executionId) });
+  });
+
+  app.post('/execution/:executionId/retry', valid('json', retryBody), async (c) => {
+    limit(c);
+    const caller = c.get('caller');
+    const executionId = id(c.req.param('executionId'), 'execution');
+    const original = await deps.executions.get(caller.orgId, executionId);
+    if (!original) throw notFound('execution');
+    const body = c.req.valid('json');
+    if (original.status === 'running') throw new ApiError(409, 'EXECUTION_RUNNING', 'the execution is still running');
+    const resume = original.resumeState as { vars: Record<string, unknown>; steps: Record<string, Record<string, unknown>>; stepOrder: number } | undefined;
+    if (body.from === 'failed_step' && (original.status !== 'failed' || !original.failedStepId || !resume)) {
+      throw new ApiError(409, 'NO_FAILED_STEP', 'only an execution that failed at a step can be retried from that step');
+    }
+    const started = await deps.start({
+      caller,
+      workflowId: original.workflowId,
+      triggerData: original.triggerData as Record<string, unknown>,
+      mode: original.mode === 'test' ? 'test' : 'live',
+      version: body.version === 'original' ? original.version : undefined,
+      retryOf:
+        body.from === 'failed_step' && resume
+          ? { executionId, from: 'failed_step', resumeStepId: original.failedStepId as string, vars: resume.vars, steps: resume.steps, stepOrder: resume.stepOrder }
+          : { executionId, from: 'start' },
+    });
+    return c.json({ success: true, executionId: started.executionId, status: 'running', retryOf: executionId, from: body.from, version: started.version }, 202);
+  });
+
+  return app;
+}

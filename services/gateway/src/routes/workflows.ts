@@ -1,0 +1,81 @@
+import { stepDefinitionSchema } from '@botwot/shared/events';
+import { validateWorkflow } from '@botwot/shared/workflow';
+import { Hono } from 'hono';
+import { z } from 'zod';
+import type { AuthEnv } from '../auth.js';
+import { notFound } from '../errors.js';
+import type { WorkflowStore } from '../stores/workflow-store.js';
+import { ID_PATTERN, valid } from '../validation.js';
+
+const stepsSchema = z.array(stepDefinitionSchema).max(200);
+const createBody = z.object({ name: z.string().trim().min(1).max(200), description: z.string().max(2000).optional(), steps: stepsSchema });
+const replaceBody = z.object({ name: z.string().trim().min(1).max(200).optional(), description: z.string().max(2000).optional(), steps: stepsSchema });
+const listQuery = z.object({
+  page: z.coerce.number().int().min(1).max(1_000_000).default(1),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  status: z.enum(['active', 'archived']).optional(),
+});
+const getQuery = z.object({ version: z.coerce.number().int().min(1).optional() });
+
+function idParam(id: string): string {
+  if (!ID_PATTERN.test(id)) throw notFound('workflow');
+  return id;
+}
+
+/** Workflow definitions: create, list, read, replace (new version), archive, validate. */
+export function workflowRoutes(deps: { workflows: WorkflowStore }) {
+  const app = new Hono<AuthEnv>();
+
+  app.post('/', valid('json', createBody), async (c) => {
+    const { orgId, userId } = c.get('caller');
+    const body = c.req.valid('json');
+    const created = await deps.workflows.create({ orgId, userId, name: body.name, description: body.description, steps: body.steps });
+    return c.json({ success: true, ...created, steps: body.steps, validation: validateWorkflow(body.steps) }, 201);
+  });
+
+  app.get('/', valid('query', listQuery), async (c) => {
+    const q = c.req.valid('query');
+    const { items, total } = await deps.workflows.list(c.get('caller').orgId, { skip: (q.page - 1) * q.limit, limit: q.limit, status: q.status });
+    return c.json({ success: true, workflows: items, total, page: q.page, limit: q.limit, pages: Math.ceil(total / q.limit) });
+  });
+
+  app.get('/:id', valid('query', getQuery), async (c) => {
+    const found = await deps.workflows.get(c.get('caller').orgId, idParam(c.req.param('id')), c.req.valid('query').version);
+    if (!found) throw notFound('workflow');
+    const w = found.workflow;
+    return c.json({
+      success: true,
+      id: w._id,
+      name: w.name,
+      description: w.description,
+      status: w.status,
+      version: found.version,
+      latestVersion: w.latestVersion,
+      steps: found.steps,
+      createdAt: w.createdAt,
+      updatedAt: w.updatedAt,
+    });
+  });
+
+  app.put('/:id', valid('json', replaceBody), async (c) => {
+    const { orgId, userId } = c.get('caller');
+    const body = c.req.valid('json');
+    const updated = await deps.workflows.replace(orgId, idParam(c.req.param('id')), { userId, name: body.name, description: body.description, steps: body.steps });
+    if (!updated) throw notFound('workflow');
+    return c.json({ success: true, ...updated, steps: body.steps, validation: validateWorkflow(body.steps) });
+  });
+
+  app.delete('/:id', async (c) => {
+    const archived = await deps.workflows.archive(c.get('caller').orgId, idParam(c.req.param('id')));
+    if (!archived) throw notFound('workflow');
+    return c.json({ success: true, ...archived });
+  });
+
+  app.post('/:id/validate', async (c) => {
+    const found = await deps.workflows.get(c.get('caller').orgId, idParam(c.req.param('id')));
+    if (!found) throw notFound('workflow');
+    return c.json(validateWorkflow(found.steps));
+  });
+
+  return app;
+}

@@ -1,0 +1,48 @@
+import type { EventOf } from '@botwot/shared/events';
+import type { LogSinkDeps } from './index.js';
+
+/** Inserts the execution once; a redelivered start changes nothing. */
+export async function recordExecutionStart(deps: LogSinkDeps, e: EventOf<'execution.started'>): Promise<void> {
+  const d = e.data;
+  await deps.models.Execution.updateOne(
+    { _id: e.executionId },
+    {
+      $setOnInsert: {
+        orgId: e.orgId,
+        workflowId: d.workflowId,
+        version: d.version,
+        userId: d.userId,
+        mode: d.mode,
+        status: 'running',
+        triggerData: d.triggerData,
+        startedAt: new Date(d.startedAt),
+        deadlineAt: new Date(d.deadlineAt),
+        ...(d.retryOf ? { retryOf: d.retryOf } : {}),
+      },
+    },
+    { upsert: true },
+  );
+}
+
+/** Notes which provider an execution waits on, while it is still running. */
+export async function recordExecutionWaiting(deps: LogSinkDeps, e: EventOf<'execution.waiting'>): Promise<void> {
+  await deps.models.Execution.updateOne({ _id: e.executionId, status: 'running' }, { $set: { waitingOn: e.data.provider } });
+}
+
+/** Ends a running execution; one that has already ended keeps its first ending. */
+export async function recordExecutionEnd(deps: LogSinkDeps, e: EventOf<'execution.completed'> | EventOf<'execution.failed'>): Promise<void> {
+  const common = { completedAt: new Date(e.data.completedAt), totalDuration: e.data.totalDurationMs };
+  const update =
+    e.type === 'execution.completed'
+      ? { status: 'completed', finalOutput: e.data.finalOutput, ...common }
+      : {
+          status: 'failed',
+          errorMessage: e.data.error.message,
+          error: e.data.error,
+          ...(e.data.failedStepId ? { failedStepId: e.data.failedStepId } : {}),
+          ...(e.data.resumeState ? { resumeState: e.data.resumeState } : {}),
+          ...common,
+        };
+  const result = await deps.models.Execution.updateOne({ _id: e.executionId, status: 'running' }, { $set: update, $unset: { waitingOn: 1 } });
+  if (result.modifiedCount > 0) deps.metrics.executions.inc({ status: update.status });
+}

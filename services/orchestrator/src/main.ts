@@ -1,0 +1,41 @@
+import { connectMongo, createModels, mongoReachable } from '@botwot/shared/db';
+import { TOPICS } from '@botwot/shared/events';
+import { kafkaReachable, runConsumer } from '@botwot/shared/kafka';
+import { startOpsServer } from '@botwot/shared/observability';
+import { createKafkaRuntime, runService, stopInReverse } from '@botwot/shared/service';
+import { createMongoClaims } from './claims.js';
+import { readConfig } from './config.js';
+import { createHandlers } from './handlers/index.js';
+import { createWorkflowSource } from './workflow-cache.js';
+
+/** Composition root: turns execution requests, trigger events and step results into the next step. */
+const config = readConfig();
+const rt = await createKafkaRuntime('orchestrator', config);
+
+await runService({
+  logger: rt.logger,
+  shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
+  start: async () => {
+    const mongo = await connectMongo(config.MONGO_URL, { appName: 'orchestrator' });
+    const models = createModels(mongo);
+    const handlers = createHandlers({
+      workflows: createWorkflowSource(models, config.WORKFLOW_CACHE_SIZE),
+      claims: createMongoClaims(mongo),
+      executionTimeoutMs: config.EXECUTION_TIMEOUT_MS,
+      now: Date.now,
+    });
+    const consumer = await runConsumer({
+      ...rt,
+      groupId: 'orchestrator',
+      topics: [TOPICS.executionRequested, TOPICS.triggerEvents, TOPICS.stepResults],
+      handlers,
+      delivery: 'transactional',
+    });
+    const ops = await startOpsServer(config.OPS_PORT, {
+      metrics: rt.metrics,
+      readiness: async () => ({ kafka: consumer.isRunning() && (await kafkaReachable(rt.admin)), mongo: await mongoReachable(mongo) }),
+    });
+    rt.logger.info({ opsPort: ops.port }, 'ops endpoints listening');
+    return stopInReverse(rt.logger, () => rt.admin.disconnect(), () => mongo.close(), consumer, () => ops.close());
+  },
+});

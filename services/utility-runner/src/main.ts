@@ -1,0 +1,23 @@
+import { breakerSettingsFrom } from '@botwot/shared/config';
+import { createBotCoreClient, createBreaker, createJsonClient } from '@botwot/shared/http';
+import { startRunner } from '@botwot/shared/runner';
+import { createKafkaRuntime } from '@botwot/shared/service';
+import { readConfig } from './config.js';
+import { createUtilityNodes } from './nodes/index.js';
+
+/** Composition root: runs utility steps (text_gen, sentiment, intent, vulnerability, reason, custom) against BotCore. */
+const config = readConfig();
+const rt = await createKafkaRuntime('utility-runner', config);
+const botcoreSettings = breakerSettingsFrom(config, 'BOTCORE');
+const guard = createBreaker('botcore', botcoreSettings.breaker, rt);
+const botcore = createBotCoreClient(createJsonClient({ provider: 'botcore', baseUrl: config.BOT_SERVICE_URL, callTimeoutMs: botcoreSettings.callTimeoutMs, guard }));
+
+await startRunner({
+  rt,
+  category: 'utility',
+  executors: createUtilityNodes({ botcore, defaultTemperature: config.TEXT_GEN_DEFAULT_TEMPERATURE }),
+  opsPort: config.OPS_PORT,
+  shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
+  concurrency: config.RUNNER_CONCURRENCY,
+  onStop: async () => guard.shutdown(),
+});

@@ -1,0 +1,36 @@
+import { z } from 'zod';
+import { nonRetryable } from '../errors/index.js';
+import type { JsonClient } from './provider-client.js';
+
+const qnaAnswer = z.object({ response: z.string().optional(), answer: z.string().optional() }).refine((a) => a.response !== undefined || a.answer !== undefined);
+const generated = z.object({ answer: z.string() });
+const sentiment = z.object({ sentiment: z.string(), score: z.number() });
+const intent = z.object({ intent: z.string(), confidence: z.number() });
+const vulnerability = z.object({ vulnerabilities: z.array(z.unknown()), risk_level: z.string() });
+const reason = z.object({ reason: z.string() });
+
+type CallOpts = { signal: AbortSignal };
+
+function shaped<S extends z.ZodType>(schema: S, body: Record<string, unknown>, endpoint: string): z.infer<S> {
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) throw nonRetryable('BAD_RESPONSE', `botcore ${endpoint} answered an unexpected shape`, 'botcore');
+  return parsed.data;
+}
+
+/** BotCore's endpoints as the seed uses them, each answer checked before anyone reads it. */
+export function createBotCoreClient(http: JsonClient) {
+  return {
+    async qna(req: { question: string; uuid: string; chatHistory: unknown[]; systemPrompt?: string }, o: CallOpts): Promise<string> {
+      const a = shaped(qnaAnswer, await http.post('/qna', req, o), '/qna');
+      return (a.response ?? a.answer) as string;
+    },
+    async generateAnswer(req: { question: string; uuid: string; temperature: number; systemPrompt?: string }, o: CallOpts): Promise<string> {
+      return shaped(generated, await http.post('/generate-answer', req, o), '/generate-answer').answer;
+    },
+    sentiment: async (text: string, o: CallOpts) => shaped(sentiment, await http.post('/sentiment-analysis', { text }, o), '/sentiment-analysis'),
+    intent: async (text: string, o: CallOpts) => shaped(intent, await http.post('/intent', { text }, o), '/intent'),
+    vulnerability: async (text: string, o: CallOpts) => shaped(vulnerability, await http.post('/vulnerability-analysis', { text }, o), '/vulnerability-analysis'),
+    reason: async (text: string, o: CallOpts) => shaped(reason, await http.post('/reason-analysis', { text }, o), '/reason-analysis'),
+  };
+}
+export type BotCoreClient = ReturnType<typeof createBotCoreClient>;
