@@ -5,7 +5,8 @@ const WORDS: Record<Decision, RegExp> = {
   Reject: /\b(reject(?:ed|s)?|rejection|den(?:y|ied)|decline[ds]?)\b/i,
   Review: /\b(review|escalate[ds]?|manual check)\b/i,
 };
-const NEGATION = /\b(not|cannot|can't|can ?not|won't|wouldn't|shouldn't|don't|do not|never|no reason to|unable to)\b[^.!?]{0,30}$/i;
+// a negation at most two words before the decision word, in the same clause
+const NEGATION = /\b(not|cannot|can't|won't|wouldn't|shouldn't|don't|never|no reason to|unable to)\s+(?:[\w'-]+\s+){0,2}$/i;
 
 /**
  * Reads the decision out of an agent's answer. An explicit `Decision: X` wins; otherwise the
@@ -18,7 +19,7 @@ export function parseDecision(text: string): { decision: Decision; confidence: n
   if (explicit?.[1]) return { decision: capitalise(explicit[1]), confidence: confidence ?? 0.9 };
 
   const found = new Set<Decision>();
-  for (const sentence of text.split(/(?<=[.!?])\s+/)) {
+  for (const sentence of text.split(/(?<=[.!?;,])\s+/)) {
     for (const decision of Object.keys(WORDS) as Decision[]) {
       const match = WORDS[decision].exec(sentence);
       if (match && !NEGATION.test(sentence.slice(0, match.index))) found.add(decision);

@@ -1,0 +1,3 @@
+export * from './dev-token.js';
+export * from './services.js';
+export * from './system.js';

@@ -1,0 +1,48 @@
+import path from 'node:path';
+import { freePort, startProcess, type ManagedProcess } from '@botwot/infra';
+
+/** The six services, in start order (consumers before the gateway that feeds them). */
+export const SERVICE_NAMES = ['log-sink', 'orchestrator', 'agent-runner', 'utility-runner', 'action-runner', 'gateway'] as const;
+export type ServiceName = (typeof SERVICE_NAMES)[number];
+
+export interface RunningService {
+  name: ServiceName;
+  /** where /healthz, /readyz and /metrics answer */
+  opsUrl: string;
+  process: ManagedProcess;
+}
+
+async function ready(url: string): Promise<boolean> {
+  try {
+    const res = await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(2_000) });
+    return res.ok;
+  } catch {
+    return false;
+  }
+}
+
+/** Starts one service from its build output, with its environment, and waits until /readyz says so. */
+export async function startService(opts: {
+  repo: string;
+  root: string;
+  name: ServiceName;
+  env: Record<string, string>;
+  port?: number;
+  log?: (line: string) => void;
+}): Promise<RunningService> {
+  const port = opts.port ?? (await freePort());
+  const portVar = opts.name === 'gateway' ? 'PORT' : 'OPS_PORT';
+  const opsUrl = `http://127.0.0.1:${port}`;
+  const process = await startProcess({
+    root: opts.root,
+    name: opts.name,
+    command: globalThis.process.execPath,
+    args: ['--enable-source-maps', path.join(opts.repo, 'services', opts.name, 'dist', 'main.js')],
+    env: { ...opts.env, [portVar]: String(port) },
+    cwd: opts.repo,
+    ready: () => ready(opsUrl),
+    readyTimeoutMs: 60_000,
+    ...(opts.log ? { log: opts.log } : {}),
+  });
+  return { name: opts.name, opsUrl, process };
+}

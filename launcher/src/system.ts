@@ -1,0 +1,158 @@
+import path from 'node:path';
+import { freePort, startFerretDb, startKafka, startSchemaRegistry, type KafkaServer, type MongoServer } from '@botwot/infra';
+import { brokerList } from '@botwot/shared/config';
+import { createKafka, ensureTopics } from '@botwot/shared/kafka';
+import { createLogger } from '@botwot/shared/observability';
+import { DEFAULT_PORTS, startAllStandIns, type AllStandIns } from '@botwot/stand-ins';
+import { DEV_JWT_SECRET } from './dev-token.js';
+import { SERVICE_NAMES, startService, type RunningService, type ServiceName } from './services.js';
+
+export interface SystemOptions {
+  /** the repository root (services are started from services/<name>/dist) */
+  repo: string;
+  /** the git-ignored folder for downloads, data and logs */
+  root: string;
+  /** instance name: keeps the data of tests apart from `npm start` */
+  name: string;
+  /** wipe Kafka's and FerretDB's data first */
+  fresh: boolean;
+  /** fixed ports for npm start; tests use free ones */
+  ports?: { gateway?: number; kafka?: number; kafkaController?: number; mongo?: number; registry?: number; standIns?: 'default' | 'free' };
+  /** start a local schema registry unless SCHEMA_REGISTRY_URL is set */
+  schemaRegistry: boolean;
+  /** environment that replaces local servers: KAFKA_BROKERS, MONGO_URL, SCHEMA_REGISTRY_URL, BOT_SERVICE_URL, VOICE_SERVICE_URL */
+  env: NodeJS.ProcessEnv;
+  /** extra environment for every service (e.g. LOG_LEVEL, breaker settings in tests) */
+  serviceEnv?: Record<string, string>;
+  log: (line: string) => void;
+}
+
+export interface RunningSystem {
+  gatewayUrl: string;
+  kafkaBrokers: string[];
+  mongoUrl: string;
+  schemaRegistryUrl: string | undefined;
+  jwtSecret: string;
+  standIns: AllStandIns;
+  services: Map<ServiceName, RunningService>;
+  kafka: KafkaServer | undefined;
+  mongo: MongoServer | undefined;
+  /** stops the services, the stand-ins and every local server, in reverse order */
+  stop(): Promise<void>;
+}
+
+/** Brings up the whole system; any step that fails stops what was started before it. */
+export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
+  const stops: (() => Promise<void>)[] = [];
+  const stopAll = async () => {
+    for (const stop of stops.reverse()) await stop().catch((e: unknown) => opts.log(`stop failed: ${(e as Error).message}`));
+  };
+  try {
+    const free = opts.ports?.standIns === 'free';
+    const t0 = Date.now();
+    const step = (what: string) => opts.log(`[${((Date.now() - t0) / 1000).toFixed(1)}s] ${what}`);
+
+    let kafka: KafkaServer | undefined;
+    let brokers: string[];
+    if (opts.env.KAFKA_BROKERS) {
+      brokers = brokerList(opts.env.KAFKA_BROKERS);
+      step(`using Kafka at ${brokers.join(',')} (KAFKA_BROKERS)`);
+    } else {
+      step('starting Kafka (KRaft) ...');
+      kafka = await startKafka({
+        root: opts.root,
+        name: opts.name,
+        fresh: opts.fresh,
+        log: opts.log,
+        ...(opts.ports?.kafka ? { port: opts.ports.kafka } : free ? { port: await freePort(), controllerPort: await freePort() } : {}),
+        ...(opts.ports?.kafkaController ? { controllerPort: opts.ports.kafkaController } : {}),
+      });
+      stops.push(() => kafka!.stop());
+      brokers = kafka.brokers;
+      step(`Kafka ready at ${brokers.join(',')}`);
+    }
+
+    let mongo: MongoServer | undefined;
+    let mongoUrl: string;
+    if (opts.env.MONGO_URL) {
+      mongoUrl = opts.env.MONGO_URL;
+      step('using MongoDB at MONGO_URL');
+    } else {
+      step('starting FerretDB ...');
+      mongo = await startFerretDb({ root: opts.root, name: opts.name, fresh: opts.fresh, log: opts.log, ...(opts.ports?.mongo ? { port: opts.ports.mongo } : free ? { port: await freePort() } : {}) });
+      stops.push(() => mongo!.stop());
+      mongoUrl = `${mongo.url.replace(/\/$/, '')}/botwot`;
+      step(`FerretDB ready at ${mongo.url}`);
+    }
+
+    let schemaRegistryUrl = opts.env.SCHEMA_REGISTRY_URL;
+    if (!schemaRegistryUrl && opts.schemaRegistry) {
+      step('starting the schema registry (Apicurio, ccompat API) ...');
+      const registry = await startSchemaRegistry({ root: opts.root, log: opts.log, port: opts.ports?.registry ?? (free ? await freePort() : 18081) });
+      stops.push(() => registry.stop());
+      schemaRegistryUrl = registry.url;
+      step(`schema registry ready at ${schemaRegistryUrl}`);
+    }
+
+    const standIns = await startAllStandIns(free ? {} : { ports: DEFAULT_PORTS });
+    stops.push(() => standIns.close());
+    const botcoreUrl = opts.env.BOT_SERVICE_URL ?? standIns.botcore.url;
+    const voiceUrl = opts.env.VOICE_SERVICE_URL ?? standIns.voice.url;
+    step(`stand-ins ready: botcore ${botcoreUrl}, voice ${voiceUrl}, whatsapp ${standIns.whatsapp.url}, crm ${standIns.crm.url}, smtp ${standIns.smtp.host}:${standIns.smtp.port}`);
+
+    // Topics first, so six services starting at once do not race to create them.
+    const logger = createLogger('launcher', 'warn');
+    const admin = createKafka({ brokers, clientId: 'botwot-launcher', logger }).admin();
+    await admin.connect();
+    await ensureTopics(admin, { partitions: 6 });
+    await admin.disconnect();
+
+    const env: Record<string, string> = {
+      KAFKA_BROKERS: brokers.join(','),
+      MONGO_URL: mongoUrl,
+      ...(schemaRegistryUrl ? { SCHEMA_REGISTRY_URL: schemaRegistryUrl } : {}),
+      JWT_SECRET: opts.env.JWT_SECRET ?? DEV_JWT_SECRET,
+      BOT_SERVICE_URL: botcoreUrl,
+      VOICE_SERVICE_URL: voiceUrl,
+      WHATSAPP_API_URL: `${standIns.whatsapp.url}/v21.0`,
+      WHATSAPP_TOKEN: standIns.whatsapp.token,
+      SMTP_HOST: standIns.smtp.host,
+      SMTP_PORT: String(standIns.smtp.port),
+      CRM_ENDPOINTS: JSON.stringify({ default: { url: standIns.crm.url } }),
+      // the stand-ins listen on loopback: an explicit local-development allowance
+      OUTBOUND_ALLOW_PRIVATE: 'true',
+      LOG_LEVEL: 'info',
+      ...opts.serviceEnv,
+    };
+    const services = new Map<ServiceName, RunningService>();
+    for (const name of SERVICE_NAMES) {
+      step(`starting ${name} ...`);
+      const port = name === 'gateway' ? opts.ports?.gateway : undefined;
+      const svc = await startService({ repo: opts.repo, root: opts.root, name, env, ...(port ? { port } : {}), log: opts.log });
+      services.set(name, svc);
+      stops.push(() => svc.process.stop());
+    }
+    const gatewayUrl = (services.get('gateway') as RunningService).opsUrl;
+    step(`all services ready; gateway at ${gatewayUrl}`);
+    return {
+      gatewayUrl,
+      kafkaBrokers: brokers,
+      mongoUrl,
+      schemaRegistryUrl,
+      jwtSecret: env.JWT_SECRET as string,
+      standIns,
+      services,
+      kafka,
+      mongo,
+      stop: stopAll,
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
+
+/** The repository root, from this file's place in launcher/dist or launcher/src. */
+export function repoRoot(): string {
+  return path.resolve(new URL('.', import.meta.url).pathname, '..', '..');
+}

@@ -1,0 +1,59 @@
+#!/usr/bin/env node
+// The two entry points a new machine needs: `npm start` and `npm test`.
+// Plain Node with no dependencies, because it runs before anything is installed:
+// it checks the toolchain, installs packages when missing or stale, builds, then hands over.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const command = process.argv[2];
+const rest = process.argv.slice(3);
+const say = (line) => process.stdout.write(`[botwot] ${line}\n`);
+
+function run(cmd, args, opts = {}) {
+  const result = spawnSync(cmd, args, { cwd: repo, stdio: 'inherit', env: { ...process.env, TURBO_TELEMETRY_DISABLED: '1', ...opts.env } });
+  if (result.error) throw result.error;
+  return result.status ?? 1;
+}
+
+function need(tool, args, hint) {
+  const r = spawnSync(tool, args, { encoding: 'utf8' });
+  if (r.error || r.status !== 0) {
+    say(`missing ${tool}: ${hint}`);
+    process.exit(1);
+  }
+}
+
+const [major, minor] = process.versions.node.split('.').map(Number);
+if (major < 20 || (major === 20 && minor < 19)) {
+  say(`Node ${process.versions.node} is too old: Node 20.19 or newer is needed`);
+  process.exit(1);
+}
+if (!process.env.KAFKA_BROKERS || (!process.env.SCHEMA_REGISTRY_URL && process.env.SCHEMA_REGISTRY !== 'off')) {
+  need('java', ['-version'], 'Java 17+ runs the local Kafka broker and schema registry');
+  need('mvn', ['-v'], 'Maven fetches the Kafka and schema-registry jars from Maven Central');
+}
+if (!process.env.MONGO_URL) need('go', ['version'], 'Go builds FerretDB, the local MongoDB-wire server');
+
+// Install when node_modules is missing or older than the lock file.
+const lock = path.join(repo, 'package-lock.json');
+const installed = path.join(repo, 'node_modules', '.package-lock.json');
+const stale = !fs.existsSync(installed) || fs.statSync(installed).mtimeMs < fs.statSync(lock).mtimeMs;
+if (stale) {
+  say('installing npm packages (npm ci) ...');
+  if (run('npm', ['ci', '--no-audit', '--no-fund']) !== 0) process.exit(1);
+}
+
+say('building (TypeScript, via turbo) ...');
+if (run('npx', ['turbo', 'run', 'build', '--output-logs=errors-only']) !== 0) process.exit(1);
+
+if (command === 'start') {
+  process.exit(run(process.execPath, ['--enable-source-maps', 'launcher/dist/start.js', ...rest]));
+} else if (command === 'test') {
+  process.exit(run(process.execPath, ['scripts/run-tests.mjs', ...rest]));
+} else {
+  say(`unknown command ${command}; use start or test`);
+  process.exit(2);
+}

@@ -1,0 +1,59 @@
+import { inject } from 'vitest';
+import { devToken } from '@botwot/launcher';
+
+/** A small client for the gateway as the BotWot app calls it, with a token for one org. */
+export async function apiAs(orgId: string, userId = `user-of-${orgId}`) {
+  const system = inject('system');
+  const token = await devToken({ orgId, userId, secret: system.jwtSecret });
+  const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
+    const res = await fetch(`${system.gatewayUrl}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
+    const text = await res.text();
+    let json: any;
+    try {
+      json = text ? JSON.parse(text) : undefined;
+    } catch {
+      json = text;
+    }
+    return { status: res.status, body: json, headers: res.headers };
+  };
+  return {
+    token,
+    get: (path: string) => call('GET', path),
+    post: (path: string, body?: unknown, headers?: Record<string, string>) => call('POST', path, body ?? {}, headers),
+    put: (path: string, body: unknown) => call('PUT', path, body),
+    delete: (path: string) => call('DELETE', path),
+    raw: call,
+  };
+}
+export type Api = Awaited<ReturnType<typeof apiAs>>;
+
+/** Polls until `check` returns a value (not undefined) or the time is up. */
+export async function eventually<T>(check: () => Promise<T | undefined>, opts: { timeoutMs?: number; what: string }): Promise<T> {
+  const until = Date.now() + (opts.timeoutMs ?? 30_000);
+  let last: unknown;
+  for (let wait = 50; ; wait = Math.min(500, wait * 2)) {
+    try {
+      const value = await check();
+      if (value !== undefined) return value;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > until) throw new Error(`timed out waiting for ${opts.what}${last ? `: ${(last as Error).message}` : ''}`);
+    await new Promise((r) => setTimeout(r, wait));
+  }
+}
+
+/** Waits until an execution has ended and returns it with its logs. */
+export async function ended(api: Api, executionId: string, timeoutMs = 30_000) {
+  return eventually(
+    async () => {
+      const res = await api.get(`/workFlow/execution/${executionId}`);
+      return res.status === 200 && res.body.execution.status !== 'running' ? (res.body as { execution: any; logs: any[] }) : undefined;
+    },
+    { timeoutMs, what: `execution ${executionId} to end` },
+  );
+}

@@ -1,0 +1,64 @@
+import path from 'node:path';
+import type { TestProject } from 'vitest/node';
+import { repoRoot, startSystem, type RunningSystem } from '@botwot/launcher';
+
+/** What every integration test may reach: the running system's addresses and secrets. */
+export interface SystemInfo {
+  gatewayUrl: string;
+  mongoUrl: string;
+  kafkaBrokers: string[];
+  schemaRegistryUrl: string | undefined;
+  jwtSecret: string;
+  standIns: { botcore: string; voice: string; whatsapp: string; crm: string; smtpAdmin: string };
+  opsUrls: Record<string, string>;
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    system: SystemInfo;
+  }
+}
+
+let system: RunningSystem | undefined;
+
+/**
+ * Starts the whole system once for the integration project: real Kafka, FerretDB and schema
+ * registry as local processes (fresh data, free ports), the stand-ins, and the six services built
+ * from this checkout. Stops all of it afterwards.
+ */
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const repo = repoRoot();
+  const started = Date.now();
+  system = await startSystem({
+    repo,
+    root: path.join(repo, '.local'),
+    name: 'test',
+    fresh: true,
+    ports: { standIns: 'free' },
+    schemaRegistry: process.env.SCHEMA_REGISTRY !== 'off',
+    env: process.env,
+    serviceEnv: {
+      LOG_LEVEL: 'warn',
+      // small breaker windows so tests can open and close them in seconds
+      BOTCORE_BREAKER_RESET_MS: '2000',
+      BOTCORE_BREAKER_MIN_CALLS: '5',
+      RATE_LIMIT_PER_SECOND: '500',
+      RATE_LIMIT_BURST: '2000',
+    },
+    log: (line) => process.stdout.write(`[system] ${line}\n`),
+  });
+  process.stdout.write(`[system] up in ${((Date.now() - started) / 1000).toFixed(1)}s\n`);
+  const s = system;
+  project.provide('system', {
+    gatewayUrl: s.gatewayUrl,
+    mongoUrl: s.mongoUrl,
+    kafkaBrokers: s.kafkaBrokers,
+    schemaRegistryUrl: s.schemaRegistryUrl,
+    jwtSecret: s.jwtSecret,
+    standIns: { botcore: s.standIns.botcore.url, voice: s.standIns.voice.url, whatsapp: s.standIns.whatsapp.url, crm: s.standIns.crm.url, smtpAdmin: s.standIns.smtp.adminUrl },
+    opsUrls: Object.fromEntries([...s.services].map(([name, svc]) => [name, svc.opsUrl])),
+  });
+  return async () => {
+    await system?.stop();
+  };
+}
