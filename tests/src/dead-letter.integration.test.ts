@@ -25,7 +25,8 @@ describe('poison messages', () => {
     const marker = randomUUID();
     const poison = [
       { key: `${marker}-not-json`, value: '{this is not json' },
-      { key: `${marker}-bad-schema`, value: JSON.stringify({ eventId: 'x', type: 'execution.requested', version: 1, occurredAt: 'yesterday', orgId: 'o', data: {} }) },
+      { key: `${marker}-bad-schema`, value: JSON.stringify({ eventId: 'x', type: 'execution.requested', version: 1, occurredAt: new Date().toISOString(), orgId: 'o', data: { workflowId: 42 } }) },
+      { key: `${marker}-no-envelope`, value: JSON.stringify({ hello: 'world' }) },
       { key: `${marker}-unknown-type`, value: JSON.stringify({ eventId: 'y', type: 'execution.exploded', version: 1, occurredAt: new Date().toISOString(), orgId: 'o', data: {} }) },
     ];
     await producer.send({ topic: TOPICS.executionRequested, messages: poison });
@@ -57,6 +58,7 @@ describe('poison messages', () => {
     }
     expect(seen.get(`${marker}-not-json`)?.[DLQ_HEADERS.reason]).toMatch(/undecodable/);
     expect(seen.get(`${marker}-bad-schema`)?.[DLQ_HEADERS.reason]).toMatch(/invalid "execution.requested"/);
+    expect(seen.get(`${marker}-no-envelope`)?.[DLQ_HEADERS.reason]).toMatch(/not an event envelope/);
     expect(seen.get(`${marker}-unknown-type`)?.[DLQ_HEADERS.reason]).toMatch(/unknown event type "execution.exploded"/);
   });
 });

@@ -1,0 +1,15 @@
+export { startKafka, KAFKA_DEFAULT_PORT, KAFKA_DEFAULT_CONTROLLER_PORT } from "./kafka.js";
+export type { KafkaServer, StartKafkaOptions } from "./kafka.js";
+export { startFerretDb, FERRETDB_DEFAULT_PORT } from "./ferretdb.js";
+export type { MongoServer, StartFerretDbOptions } from "./ferretdb.js";
+export { startProcess, stopAll, reapStale, logPath, pidPath } from "./supervisor.js";
+export type { ManagedProcess, StartProcessOptions } from "./supervisor.js";
+export { freePort, canConnect } from "./ports.js";
+export { waitFor, sleep } from "./wait.js";
+export type { WaitForOptions } from "./wait.js";
+export { kafkaBrokerCount, kafkaFindCoordinator } from "./kafka-probe.js";
+export { mongoHello } from "./mongo-probe.js";
+export { ensureKafkaLibs, KAFKA_VERSION } from "./maven.js";
+export { ensureFerretDbBinary, FERRETDB_VERSION } from "./ferretdb-build.js";
+export { startSchemaRegistry } from "./schema-registry.js";
+export type { SchemaRegistryOptions, SchemaRegistryHandle } from "./schema-registry.js";
