@@ -32,7 +32,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
   system = await startSystem({
     repo,
     root: path.join(repo, '.local'),
-    name: 'test',
+    // separate names let two test runs share a machine without sharing data
+    name: process.env.BOTWOT_TEST_STACK ?? 'test',
     fresh: true,
     ports: { standIns: 'free' },
     schemaRegistry: process.env.SCHEMA_REGISTRY !== 'off',
