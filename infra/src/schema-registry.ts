@@ -9,10 +9,11 @@
 //  - apicurio-common-app-components-config-index 0.1.18.Final -> 0.1.10.Final (deployment jar of 0.1.18 missing)
 // The built runner is cached under <root>/cache/apicurio-registry-2.4.2/, Maven's repo under <root>/cache/m2.
 // Needs: Java 17 (JAVA_HOME, /usr/lib/jvm/java-17-openjdk-amd64, or `java` on PATH) and `mvn` on PATH.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, closeSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { request } from 'node:http';
+import { reapStale, startProcess } from './supervisor.js';
 
 const APICURIO_VERSION = '2.4.2.Final';
 const QUARKUS_VERSION = '2.16.4.Final';
@@ -143,7 +144,6 @@ function httpStatus(url: string): Promise<number> {
   });
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 async function ensureBuilt(root: string, log: (line: string) => void, logFd: number, env: NodeJS.ProcessEnv): Promise<string> {
   const dir = join(root, 'cache', `apicurio-registry-${APICURIO_VERSION}`);
@@ -167,67 +167,36 @@ async function ensureBuilt(root: string, log: (line: string) => void, logFd: num
 export async function startSchemaRegistry(opts: SchemaRegistryOptions): Promise<SchemaRegistryHandle> {
   const port = opts.port ?? 18081;
   const log = opts.log ?? ((): void => undefined);
-  const logDir = join(opts.root, 'logs');
-  mkdirSync(logDir, { recursive: true });
-  const logFile = join(logDir, 'schema-registry.log');
-  const logFd = openSync(logFile, 'a');
+  const root = resolve(opts.root);
+  const name = 'schema-registry';
+  mkdirSync(join(root, 'logs'), { recursive: true });
+  const buildLogFd = openSync(join(root, 'logs', `${name}-build.log`), 'a');
 
   const jh = javaHome();
   const env: NodeJS.ProcessEnv = { ...process.env };
   if (jh) env['JAVA_HOME'] = jh;
   const java = jh ? join(jh, 'bin', 'java') : 'java';
 
-  let child: ChildProcess | undefined;
+  // A registry left running by a crashed earlier start is stopped through its pidfile.
+  await reapStale(root, name, log);
+  let runner: string;
   try {
-    const runner = await ensureBuilt(opts.root, log, logFd, env);
-    const base = `http://127.0.0.1:${port}`;
-    const url = `${base}${CCOMPAT_PATH}`;
-    if ((await httpStatus(`${url}/subjects`)) !== 0) throw new Error(`schema-registry: port ${port} already in use`);
-
-    const started = Date.now();
-    child = spawn(
-      java,
-      ['-Xmx256m', `-Dquarkus.http.port=${port}`, '-Dquarkus.http.host=127.0.0.1', '-jar', runner],
-      { cwd: join(opts.root, 'cache'), env, stdio: ['ignore', logFd, logFd] },
-    );
-    const proc = child;
-    let exited: number | null | undefined;
-    proc.on('exit', (code) => {
-      exited = code;
-    });
-    log(`schema-registry: pid ${String(proc.pid)} starting on ${base} (log ${logFile})`);
-
-    const deadline = started + 120_000;
-    for (;;) {
-      if (exited !== undefined) throw new Error(`schema-registry: process exited with ${String(exited)} during startup; see ${logFile}`);
-      if ((await httpStatus(`${url}/subjects`)) === 200) break;
-      if (Date.now() > deadline) throw new Error(`schema-registry: not ready after 120s; see ${logFile}`);
-      await sleep(250);
-    }
-    log(`schema-registry: ready at ${url} in ${Date.now() - started} ms`);
-
-    const stop = async (): Promise<void> => {
-      if (exited === undefined) {
-        const gone = new Promise<void>((r) => proc.once('exit', () => r()));
-        proc.kill('SIGTERM');
-        const timer = setTimeout(() => proc.kill('SIGKILL'), 10_000);
-        await gone;
-        clearTimeout(timer);
-      }
-      try {
-        closeSync(logFd);
-      } catch {
-        /* already closed */
-      }
-    };
-    return { url, stop };
-  } catch (err) {
-    if (child && child.exitCode === null) child.kill('SIGKILL');
-    try {
-      closeSync(logFd);
-    } catch {
-      /* ignore */
-    }
-    throw err;
+    runner = await ensureBuilt(root, log, buildLogFd, env);
+  } finally {
+    closeSync(buildLogFd);
   }
+  const url = `http://127.0.0.1:${port}${CCOMPAT_PATH}`;
+  if ((await httpStatus(`${url}/subjects`)) !== 0) throw new Error(`schema-registry: port ${port} already in use`);
+  const proc = await startProcess({
+    root,
+    name,
+    command: java,
+    args: ['-Xmx256m', `-Dquarkus.http.port=${port}`, '-Dquarkus.http.host=127.0.0.1', '-jar', runner],
+    env: jh ? { JAVA_HOME: jh } : {},
+    cwd: join(root, 'cache'),
+    ready: async () => (await httpStatus(`${url}/subjects`)) === 200,
+    readyTimeoutMs: 120_000,
+    log,
+  });
+  return { url, stop: () => proc.stop() };
 }
