@@ -1,6 +1,8 @@
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
+import type { ManagedProcess } from '@botwot/infra';
 import { repoRoot, startSystem, type RunningSystem } from '@botwot/launcher';
+import { startProcessControl } from './process-control.js';
 
 /** What every integration test may reach: the running system's addresses and secrets. */
 export interface SystemInfo {
@@ -11,6 +13,8 @@ export interface SystemInfo {
   jwtSecret: string;
   standIns: { botcore: string; voice: string; whatsapp: string; crm: string; smtpAdmin: string };
   opsUrls: Record<string, string>;
+  /** kill/signal/restart the system's processes: see process-control.ts */
+  controlUrl: string;
 }
 
 declare module 'vitest' {
@@ -50,6 +54,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
   });
   process.stdout.write(`[system] up in ${((Date.now() - started) / 1000).toFixed(1)}s\n`);
   const s = system;
+  const processes = new Map<string, ManagedProcess>([...s.services].map(([name, svc]) => [name, svc.process]));
+  if (s.kafka) processes.set('kafka', s.kafka);
+  if (s.mongo) processes.set('mongo', s.mongo);
+  const control = await startProcessControl(processes);
   project.provide('system', {
     gatewayUrl: s.gatewayUrl,
     mongoUrl: s.mongoUrl,
@@ -58,8 +66,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
     jwtSecret: s.jwtSecret,
     standIns: { botcore: s.standIns.botcore.url, voice: s.standIns.voice.url, whatsapp: s.standIns.whatsapp.url, crm: s.standIns.crm.url, smtpAdmin: s.standIns.smtp.adminUrl },
     opsUrls: Object.fromEntries([...s.services].map(([name, svc]) => [name, svc.opsUrl])),
+    controlUrl: control.url,
   });
   return async () => {
+    await control.close();
     await system?.stop();
   };
 }

@@ -1,7 +1,12 @@
 import { baseEnvSchema, loadConfig, mongoEnvSchema } from '@botwot/shared/config';
-import type { z } from 'zod';
+import { z } from 'zod';
 
-const schema = baseEnvSchema.extend(mongoEnvSchema.shape);
+const schema = baseEnvSchema.extend(mongoEnvSchema.shape).extend({
+  /** ms between sweeps for executions past their deadline */
+  SWEEP_INTERVAL_MS: z.coerce.number().int().min(100).default(10_000),
+  /** ms past the deadline before the sweeper fails an execution (the orchestrator fails most on time itself) */
+  SWEEP_GRACE_MS: z.coerce.number().int().min(0).default(5_000),
+});
 
 export type LogSinkConfig = z.infer<typeof schema>;
 export const readConfig = (): LogSinkConfig => loadConfig(schema);

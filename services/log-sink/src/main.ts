@@ -1,9 +1,10 @@
 import { connectMongo, createModels, mongoReachable, syncIndexes } from '@botwot/shared/db';
 import { TOPICS } from '@botwot/shared/events';
-import { kafkaReachable, runConsumer } from '@botwot/shared/kafka';
+import { createPublisher, kafkaReachable, runConsumer } from '@botwot/shared/kafka';
 import { startOpsServer } from '@botwot/shared/observability';
 import { createKafkaRuntime, runService, stopInReverse } from '@botwot/shared/service';
 import { readConfig } from './config.js';
+import { createDeadlineSweeper, every } from './deadline-sweeper.js';
 import { createHandlers } from './handlers/index.js';
 
 /** Composition root: the only writer of workflow_executions and execution_logs. */
@@ -24,11 +25,17 @@ await runService({
       handlers: createHandlers({ models, metrics: rt.metrics }),
       delivery: 'at-least-once',
     });
+    const publisher = await createPublisher(rt.kafka, rt.codec);
+    const sweeper = every(
+      config.SWEEP_INTERVAL_MS,
+      createDeadlineSweeper({ models, publisher, logger: rt.logger, graceMs: config.SWEEP_GRACE_MS, batchSize: 500 }),
+      rt.logger,
+    );
     const ops = await startOpsServer(config.OPS_PORT, {
       metrics: rt.metrics,
       readiness: async () => ({ kafka: consumer.isRunning() && (await kafkaReachable(rt.admin)), mongo: await mongoReachable(mongo) }),
     });
     rt.logger.info({ opsPort: ops.port }, 'ops endpoints listening');
-    return stopInReverse(rt.logger, () => rt.admin.disconnect(), () => mongo.close(), consumer, () => ops.close());
+    return stopInReverse(rt.logger, () => rt.admin.disconnect(), () => mongo.close(), consumer, () => publisher.close(), sweeper, () => ops.close());
   },
 });

@@ -11,7 +11,7 @@ export interface ExecutionRef {
 const RUNNER_CATEGORIES: readonly string[] = ['agent', 'action', 'utility'];
 
 /** A lifecycle event on the execution-events topic, keyed by execution. */
-export function lifecycle<T extends 'execution.started' | 'step.recorded' | 'execution.completed' | 'execution.failed' | 'execution.waiting'>(
+export function lifecycle<T extends 'execution.started' | 'step.recorded' | 'execution.completed' | 'execution.failed'>(
   ref: ExecutionRef,
   type: T,
   eventId: string,
@@ -45,6 +45,10 @@ export function dispatchOrFinish(ref: ExecutionRef, workflow: WorkflowVersion, s
         totalDurationMs: Math.max(0, now - Date.parse(state.startedAt)),
       }),
     ];
+  }
+  if (now >= Date.parse(state.deadlineAt)) {
+    const message = `execution passed its deadline (${state.deadlineAt}) before step ${nextStepId}`;
+    return [failExecution(ref, state, { code: 'EXECUTION_TIMEOUT', message, kind: 'non_retryable', stepId: nextStepId }, now, { failedStepId: nextStepId, state })];
   }
   const step = workflow.steps.find((s) => s.stepId === nextStepId);
   if (!step || !RUNNER_CATEGORIES.includes(step.stepType)) {

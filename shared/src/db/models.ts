@@ -53,8 +53,6 @@ const executionSchema = new Schema(
     userId: { type: String, required: true },
     mode: { type: String, enum: ['live', 'test'], default: 'live' },
     status: { type: String, enum: ['running', 'completed', 'failed'], default: 'running' },
-    /** the provider whose open breaker the execution is waiting on, while it waits */
-    waitingOn: { type: String },
     triggerData: { type: mixed, required: true },
     finalOutput: { type: mixed },
     totalDuration: { type: Number },

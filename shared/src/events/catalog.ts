@@ -149,13 +149,6 @@ export const stepRecorded = defineEvent(
   }),
 );
 
-/** Lifecycle: an execution is waiting on a downstream whose breaker is open. Key: executionId. */
-export const executionWaiting = defineEvent(
-  'execution.waiting',
-  1,
-  z.object({ stepId: z.string(), provider: z.string(), reason: z.string() }),
-);
-
 /** Lifecycle: the end. Key: executionId. */
 export const executionCompleted = defineEvent(
   'execution.completed',
@@ -185,7 +178,6 @@ export const eventCatalog = {
   'step.failed': stepFailed,
   'execution.started': executionStarted,
   'step.recorded': stepRecorded,
-  'execution.waiting': executionWaiting,
   'execution.completed': executionCompleted,
   'execution.failed': executionFailed,
 } as const;

@@ -25,7 +25,6 @@ export const TOPIC_EVENTS: Record<Exclude<TopicName, 'workflow.dead-letter'>, re
   'workflow.execution.events': [
     'execution.started',
     'step.recorded',
-    'execution.waiting',
     'execution.completed',
     'execution.failed',
   ],

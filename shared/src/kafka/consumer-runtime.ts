@@ -55,7 +55,8 @@ export async function runConsumer(opts: ConsumerRuntimeOptions): Promise<Running
 
   const consumer: Consumer = opts.kafka.consumer({
     groupId: opts.groupId,
-    sessionTimeout: 45_000,
+    // short, so a killed member's partitions move on quickly; long batches keep heartbeating
+    sessionTimeout: 10_000,
     heartbeatInterval: 3_000,
     rebalanceTimeout: 60_000,
     readUncommitted: false,

@@ -24,11 +24,6 @@ export async function recordExecutionStart(deps: LogSinkDeps, e: EventOf<'execut
   );
 }
 
-/** Notes which provider an execution waits on, while it is still running. */
-export async function recordExecutionWaiting(deps: LogSinkDeps, e: EventOf<'execution.waiting'>): Promise<void> {
-  await deps.models.Execution.updateOne({ _id: e.executionId, status: 'running' }, { $set: { waitingOn: e.data.provider } });
-}
-
 /** Ends a running execution; one that has already ended keeps its first ending. */
 export async function recordExecutionEnd(deps: LogSinkDeps, e: EventOf<'execution.completed'> | EventOf<'execution.failed'>): Promise<void> {
   const common = { completedAt: new Date(e.data.completedAt), totalDuration: e.data.totalDurationMs };
@@ -43,6 +38,6 @@ export async function recordExecutionEnd(deps: LogSinkDeps, e: EventOf<'executio
           ...(e.data.resumeState ? { resumeState: e.data.resumeState } : {}),
           ...common,
         };
-  const result = await deps.models.Execution.updateOne({ _id: e.executionId, status: 'running' }, { $set: update, $unset: { waitingOn: 1 } });
+  const result = await deps.models.Execution.updateOne({ _id: e.executionId, status: 'running' }, { $set: update });
   if (result.modifiedCount > 0) deps.metrics.executions.inc({ status: update.status });
 }

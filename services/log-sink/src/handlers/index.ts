@@ -2,7 +2,7 @@ import type { Models } from '@botwot/shared/db';
 import { isConnectionError } from '@botwot/shared/db';
 import { DependencyDownError, type Handler, type HandlerMap } from '@botwot/shared/kafka';
 import type { Metrics } from '@botwot/shared/observability';
-import { recordExecutionEnd, recordExecutionStart, recordExecutionWaiting } from './execution-record.js';
+import { recordExecutionEnd, recordExecutionStart } from './execution-record.js';
 import { recordStep } from './step-record.js';
 
 export interface LogSinkDeps {
@@ -27,7 +27,6 @@ export function createHandlers(deps: LogSinkDeps): HandlerMap {
   return {
     'execution.started': guarded((e) => recordExecutionStart(deps, e)),
     'step.recorded': guarded((e) => recordStep(deps, e)),
-    'execution.waiting': guarded((e) => recordExecutionWaiting(deps, e)),
     'execution.completed': guarded((e) => recordExecutionEnd(deps, e)),
     'execution.failed': guarded((e) => recordExecutionEnd(deps, e)),
   };

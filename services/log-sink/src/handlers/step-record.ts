@@ -29,5 +29,4 @@ export async function recordStep(deps: LogSinkDeps, e: EventOf<'step.recorded'>)
     },
     { upsert: true },
   );
-  await deps.models.Execution.updateOne({ _id: executionId, status: 'running', waitingOn: { $exists: true } }, { $unset: { waitingOn: 1 } });
 }

@@ -1,0 +1,55 @@
+import { createEvent, TOPICS } from '@botwot/shared/events';
+import type { Models } from '@botwot/shared/db';
+import type { EventPublisher } from '@botwot/shared/kafka';
+import type { Logger } from '@botwot/shared/observability';
+
+/**
+ * Fails executions still `running` past their deadline (plus a grace period), by publishing
+ * `execution.failed` with a timeout error onto the execution-events topic, which this service then
+ * records like any other ending. Safe to run in every instance at once: the event id is fixed per
+ * execution and an execution that has already ended keeps its first ending.
+ */
+export function createDeadlineSweeper(deps: { models: Models; publisher: EventPublisher; logger: Logger; graceMs: number; batchSize: number; now?: () => number }) {
+  const now = deps.now ?? Date.now;
+  return async function sweep(): Promise<number> {
+    const cutoff = new Date(now() - deps.graceMs);
+    const overdue = await deps.models.Execution.find({ status: 'running', deadlineAt: { $lt: cutoff } })
+      .select({ _id: 1, orgId: 1, startedAt: 1, deadlineAt: 1 })
+      .limit(deps.batchSize)
+      .lean();
+    if (overdue.length === 0) return 0;
+    const at = now();
+    await deps.publisher.publish(
+      overdue.map((e) => ({
+        topic: TOPICS.executionEvents,
+        key: String(e._id),
+        event: createEvent('execution.failed', {
+          orgId: e.orgId,
+          executionId: String(e._id),
+          eventId: `${String(e._id)}:deadline`,
+          data: {
+            error: { code: 'EXECUTION_TIMEOUT', kind: 'non_retryable', message: `execution did not end by its deadline ${e.deadlineAt?.toISOString() ?? ''}` },
+            completedAt: new Date(at).toISOString(),
+            totalDurationMs: Math.max(0, at - e.startedAt.getTime()),
+          },
+        }),
+      })),
+    );
+    deps.logger.warn({ count: overdue.length }, 'failed executions past their deadline');
+    return overdue.length;
+  };
+}
+
+/** Runs `sweep` every `intervalMs` until stopped; one sweep at a time, failures logged and retried next round. */
+export function every(intervalMs: number, sweep: () => Promise<unknown>, logger: Logger): { stop(): Promise<void> } {
+  let running: Promise<unknown> = Promise.resolve();
+  const timer = setInterval(() => {
+    running = running.then(sweep).catch((error: unknown) => logger.error({ err: error }, 'deadline sweep failed'));
+  }, intervalMs);
+  return {
+    async stop() {
+      clearInterval(timer);
+      await running;
+    },
+  };
+}
