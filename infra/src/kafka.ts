@@ -163,7 +163,11 @@ log4j.logger.org.apache.kafka.common.config.AbstractConfig=WARN
 
 /** A Kafka cluster id: 16 random bytes, base64url without padding (what `random-uuid` prints). */
 function clusterId(): string {
-  return randomBytes(16).toString("base64url");
+  // Kafka's own Uuid.randomUuid never starts with '-', which the storage tool would read as an option.
+  for (;;) {
+    const id = randomBytes(16).toString("base64url");
+    if (!id.startsWith("-")) return id;
+  }
 }
 
 function javaCommand(): string {

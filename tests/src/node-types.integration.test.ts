@@ -51,7 +51,8 @@ async function run(api: Api, workflowId: string, triggerData: Record<string, unk
   const res = await api.post(`/workFlow/${workflowId}/execute`, { triggerData });
   expect(res.status).toBe(202);
   const executionId = res.body.executionId as string;
-  const { execution, logs } = await ended(api, executionId);
+  // generous: the first executions after start-up wait for consumer groups to settle
+  const { execution, logs } = await ended(api, executionId, 60_000);
   const byStep = (stepId: string): Log => {
     const log = logs.find((l) => l.stepId === stepId);
     expect(log, `log of step ${stepId}`).toBeDefined();

@@ -1,6 +1,6 @@
 import type { EventOf, ExecutionState, TriggerType } from '@botwot/shared/events';
 import type { Handler } from '@botwot/shared/kafka';
-import { nextStepAfterSuccess, shapeTriggerData } from '@botwot/shared/workflow';
+import { nextStepAfterSuccess, shapeTriggerData, validateWorkflow } from '@botwot/shared/workflow';
 import { dispatchOrFinish, failExecution, lifecycle, mergeOutput, type ExecutionRef } from '../advance-execution.js';
 import type { OrchestratorDeps } from './index.js';
 
@@ -46,6 +46,13 @@ export function createExecutionRequestedHandler(deps: OrchestratorDeps): Handler
     if (!workflow) {
       const message = `workflow ${data.workflowId} version ${data.version} not found for this org`;
       return [started, failExecution(ref, state, { code: 'WORKFLOW_NOT_FOUND', message, kind: 'non_retryable' }, now)];
+    }
+
+    // The gateway refuses invalid workflows, but trigger events reach here without it: check every start.
+    const validation = validateWorkflow(workflow.steps);
+    if (!validation.valid) {
+      const message = `workflow version ${data.version} is not valid: ${validation.errors.map((e) => e.message).join('; ').slice(0, 500)}`;
+      return [started, failExecution(ref, state, { code: 'INVALID_WORKFLOW', message, kind: 'non_retryable' }, now)];
     }
 
     const resume = data.retryOf?.from === 'failed_step' ? data.retryOf : undefined;
