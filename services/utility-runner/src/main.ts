@@ -1,5 +1,5 @@
 import { breakerSettingsFrom } from '@botwot/shared/config';
-import { createBotCoreClient, createBreaker, createJsonClient } from '@botwot/shared/http';
+import { createBotCoreFromSettings } from '@botwot/shared/http';
 import { startRunner } from '@botwot/shared/runner';
 import { createKafkaRuntime } from '@botwot/shared/service';
 import { readConfig } from './config.js';
@@ -8,9 +8,7 @@ import { createUtilityNodes } from './nodes/index.js';
 /** Composition root: runs utility steps (text_gen, sentiment, intent, vulnerability, reason, custom) against BotCore. */
 const config = readConfig();
 const rt = await createKafkaRuntime('utility-runner', config);
-const botcoreSettings = breakerSettingsFrom(config, 'BOTCORE');
-const guard = createBreaker('botcore', botcoreSettings.breaker, rt);
-const botcore = createBotCoreClient(createJsonClient({ provider: 'botcore', baseUrl: config.BOT_SERVICE_URL, callTimeoutMs: botcoreSettings.callTimeoutMs, guard }));
+const { botcore, guard } = createBotCoreFromSettings({ baseUrl: config.BOT_SERVICE_URL, ...breakerSettingsFrom(config, 'BOTCORE') }, rt);
 
 await startRunner({
   rt,

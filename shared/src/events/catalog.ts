@@ -91,6 +91,9 @@ export const stepCommand = defineEvent(
   }),
 );
 
+/** One call to a provider within a step, as the step log shows it. */
+const tryRecord = z.object({ at: isoDate, ok: z.boolean(), error: z.string().optional(), durationMs: z.number() });
+
 const stepOutcome = z.object({
   stepId: z.string(),
   stepType: z.string(),
@@ -102,7 +105,7 @@ const stepOutcome = z.object({
   completedAt: isoDate,
   durationMs: z.number().int().min(0),
   /** provider calls made, one per try, for the log */
-  tries: z.array(z.object({ at: isoDate, ok: z.boolean(), error: z.string().optional(), durationMs: z.number() })).default([]),
+  tries: z.array(tryRecord).default([]),
   state: executionStateSchema,
 });
 
@@ -142,7 +145,7 @@ export const stepRecorded = defineEvent(
     output: json.optional(),
     error: stepErrorSchema.optional(),
     attempts: z.number().int().min(1),
-    tries: z.array(z.object({ at: isoDate, ok: z.boolean(), error: z.string().optional(), durationMs: z.number() })).default([]),
+    tries: z.array(tryRecord).default([]),
     startedAt: isoDate,
     completedAt: isoDate,
     durationMs: z.number().int().min(0),

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { nonRetryable } from '../errors/index.js';
-import type { JsonClient } from './provider-client.js';
+import type { Logger } from '../observability/logger.js';
+import type { Metrics } from '../observability/metrics.js';
+import { createBreaker, createJsonClient, type BreakerSettings, type Guarded, type JsonClient } from './provider-client.js';
 
 const qnaAnswer = z.object({ response: z.string().optional(), answer: z.string().optional() }).refine((a) => a.response !== undefined || a.answer !== undefined);
 const generated = z.object({ answer: z.string() });
@@ -34,3 +36,13 @@ export function createBotCoreClient(http: JsonClient) {
   };
 }
 export type BotCoreClient = ReturnType<typeof createBotCoreClient>;
+
+/** BotCore behind its breaker, from a runner's BOT_SERVICE_URL and BOTCORE_* settings. */
+export function createBotCoreFromSettings(
+  settings: { baseUrl: string; callTimeoutMs: number; breaker: BreakerSettings },
+  deps: { metrics: Metrics; logger: Logger },
+): { botcore: BotCoreClient; guard: Guarded } {
+  const guard = createBreaker('botcore', settings.breaker, deps);
+  const botcore = createBotCoreClient(createJsonClient({ provider: 'botcore', baseUrl: settings.baseUrl, callTimeoutMs: settings.callTimeoutMs, guard }));
+  return { botcore, guard };
+}
