@@ -7,7 +7,7 @@
 #   stage manifests  every workspace's package.json (npm ci checks all of them against the lock)
 #   stage build      all dependencies, then `tsc -b` of shared and the six services
 #   stage prod-deps  production dependencies of shared and the six services only
-#   stage runtime    node + prod-deps + compiled output, run as the unprivileged `node` user
+#   stage runtime    node + prod-deps + compiled output, run as the unprivileged `node` user (uid 1000)
 
 ARG NODE_IMAGE=node:20-slim
 
@@ -65,11 +65,12 @@ ENV NODE_ENV=production \
     OPS_PORT=9464 \
     PORT=3001
 WORKDIR /app
-# Code and dependencies stay owned by root: the `node` user can read them, not change them.
+# Code and dependencies stay owned by root: uid 1000 can read them, not change them.
 COPY --from=prod-deps /app/package.json ./package.json
 COPY --from=prod-deps /app/node_modules ./node_modules
 COPY --from=build /out/ ./
-USER node
+# the base image's `node` user, by number so runtimes can verify it is not root (runAsNonRoot)
+USER 1000:1000
 # the gateway serves /readyz on PORT, every other service on OPS_PORT
 EXPOSE 3001 9464
 HEALTHCHECK --interval=10s --timeout=5s --start-period=40s --retries=3 \
