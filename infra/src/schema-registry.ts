@@ -21,6 +21,8 @@ const CCOMPAT_PATH = '/apis/ccompat/v7';
 
 export interface SchemaRegistryOptions {
   root: string;
+  /** Distinguishes instances (pidfile and log schema-registry-<name>), so two stacks in one checkout do not stop each other's. Default "dev". */
+  name?: string;
   port?: number;
   log?: (line: string) => void;
   /** Unused: this registry keeps schemas in memory (H2) and needs no Kafka. Accepted for interface parity. */
@@ -168,9 +170,9 @@ export async function startSchemaRegistry(opts: SchemaRegistryOptions): Promise<
   const port = opts.port ?? 18081;
   const log = opts.log ?? ((): void => undefined);
   const root = resolve(opts.root);
-  const name = 'schema-registry';
+  const name = `schema-registry-${opts.name ?? 'dev'}`;
   mkdirSync(join(root, 'logs'), { recursive: true });
-  const buildLogFd = openSync(join(root, 'logs', `${name}-build.log`), 'a');
+  const buildLogFd = openSync(join(root, 'logs', 'schema-registry-build.log'), 'a');
 
   const jh = javaHome();
   const env: NodeJS.ProcessEnv = { ...process.env };

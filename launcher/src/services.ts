@@ -26,6 +26,8 @@ export async function startService(opts: {
   repo: string;
   root: string;
   name: ServiceName;
+  /** the system's instance name: the process's pidfile and log are <name>-<stack>, so two stacks in one checkout do not reap each other's services */
+  stack: string;
   env: Record<string, string>;
   port?: number;
   log?: (line: string) => void;
@@ -35,7 +37,7 @@ export async function startService(opts: {
   const opsUrl = `http://127.0.0.1:${port}`;
   const process = await startProcess({
     root: opts.root,
-    name: opts.name,
+    name: `${opts.name}-${opts.stack}`,
     command: globalThis.process.execPath,
     args: ['--enable-source-maps', path.join(opts.repo, 'services', opts.name, 'dist', 'main.js')],
     // a stable id per slot: a restarted instance reuses its transactional id and so fences (aborts) what its predecessor left open

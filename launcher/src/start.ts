@@ -47,7 +47,7 @@ try {
     env: process.env,
     log,
   });
-  const token = await devToken({ secret: system.jwtSecret });
+  const token = await devToken({ secret: system.jwtSecret, issuer: system.jwtIssuer, audience: system.jwtAudience });
   const workflowId = await exampleWorkflow(system, token);
   const url = system.gatewayUrl;
   log(`

@@ -3,8 +3,8 @@ import { freePort, startFerretDb, startKafka, startSchemaRegistry, type KafkaSer
 import { brokerList } from '@botwot/shared/config';
 import { createKafka, ensureTopics } from '@botwot/shared/kafka';
 import { createLogger } from '@botwot/shared/observability';
-import { DEFAULT_PORTS, startAllStandIns, type AllStandIns } from '@botwot/stand-ins';
-import { DEV_JWT_SECRET } from './dev-token.js';
+import { DEFAULT_JWKS_PORT, DEFAULT_PORTS, startAllStandIns, startJwks, type AllStandIns, type JwksStandIn } from '@botwot/stand-ins';
+import { DEV_JWT_AUDIENCE, DEV_JWT_ISSUER, DEV_JWT_SECRET } from './dev-token.js';
 import { SERVICE_NAMES, startService, type RunningService, type ServiceName } from './services.js';
 
 export interface SystemOptions {
@@ -33,7 +33,12 @@ export interface RunningSystem {
   mongoUrl: string;
   schemaRegistryUrl: string | undefined;
   jwtSecret: string;
+  /** the `iss` and `aud` the gateway requires of every token */
+  jwtIssuer: string;
+  jwtAudience: string;
   standIns: AllStandIns;
+  /** the identity-provider stand-in whose JWKS the gateway trusts for RS256 tokens */
+  jwks: JwksStandIn;
   services: Map<ServiceName, RunningService>;
   kafka: KafkaServer | undefined;
   mongo: MongoServer | undefined;
@@ -88,7 +93,7 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
     let schemaRegistryUrl = opts.env.SCHEMA_REGISTRY_URL;
     if (!schemaRegistryUrl && opts.schemaRegistry) {
       step('starting the schema registry (Apicurio, ccompat API) ...');
-      const registry = await startSchemaRegistry({ root: opts.root, log: opts.log, port: opts.ports?.registry ?? (free ? await freePort() : 18081) });
+      const registry = await startSchemaRegistry({ root: opts.root, name: opts.name, log: opts.log, port: opts.ports?.registry ?? (free ? await freePort() : 18081) });
       stops.push(() => registry.stop());
       schemaRegistryUrl = registry.url;
       step(`schema registry ready at ${schemaRegistryUrl}`);
@@ -98,6 +103,11 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
     stops.push(() => standIns.close());
     const botcoreUrl = opts.env.BOT_SERVICE_URL ?? standIns.botcore.url;
     const voiceUrl = opts.env.VOICE_SERVICE_URL ?? standIns.voice.url;
+    const jwtIssuer = opts.env.JWT_ISSUER ?? DEV_JWT_ISSUER;
+    const jwtAudience = opts.env.JWT_AUDIENCE ?? DEV_JWT_AUDIENCE;
+    const jwks = await startJwks({ port: free ? 0 : DEFAULT_JWKS_PORT, issuer: jwtIssuer, audience: jwtAudience });
+    stops.push(() => jwks.close());
+    step(`identity provider ready: JWKS at ${opts.env.JWKS_URL ?? jwks.jwksUrl}`);
     step(`stand-ins ready: botcore ${botcoreUrl}, voice ${voiceUrl}, whatsapp ${standIns.whatsapp.url}, crm ${standIns.crm.url}, smtp ${standIns.smtp.host}:${standIns.smtp.port}`);
 
     // Topics first, so six services starting at once do not race to create them.
@@ -112,6 +122,10 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
       MONGO_URL: mongoUrl,
       ...(schemaRegistryUrl ? { SCHEMA_REGISTRY_URL: schemaRegistryUrl } : {}),
       JWT_SECRET: opts.env.JWT_SECRET ?? DEV_JWT_SECRET,
+      // RS256 tokens from the identity provider (the stand-in unless JWKS_URL names a real one)
+      JWKS_URL: opts.env.JWKS_URL ?? jwks.jwksUrl,
+      JWT_ISSUER: jwtIssuer,
+      JWT_AUDIENCE: jwtAudience,
       BOT_SERVICE_URL: botcoreUrl,
       VOICE_SERVICE_URL: voiceUrl,
       WHATSAPP_API_URL: `${standIns.whatsapp.url}/v21.0`,
@@ -128,7 +142,7 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
     for (const name of SERVICE_NAMES) {
       step(`starting ${name} ...`);
       const port = name === 'gateway' ? opts.ports?.gateway : undefined;
-      const svc = await startService({ repo: opts.repo, root: opts.root, name, env, ...(port ? { port } : {}), log: opts.log });
+      const svc = await startService({ repo: opts.repo, root: opts.root, name, stack: opts.name, env, ...(port ? { port } : {}), log: opts.log });
       services.set(name, svc);
       stops.push(() => svc.process.stop());
     }
@@ -140,7 +154,10 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
       mongoUrl,
       schemaRegistryUrl,
       jwtSecret: env.JWT_SECRET as string,
+      jwtIssuer,
+      jwtAudience,
       standIns,
+      jwks,
       services,
       kafka,
       mongo,

@@ -9,3 +9,4 @@ export { DEFAULT_WHATSAPP_TOKEN, startWhatsApp, type WhatsAppDelivery, type What
 export { startCrm, type CrmOptions, type CrmRecord, type CrmRecordWrite, type CrmStandIn } from './crm.js';
 export { startSmtp, type ReceivedMail, type SmtpOptions, type SmtpStandIn } from './smtp.js';
 export { DEFAULT_PORTS, startAllStandIns, type AllStandIns, type AllStandInsOptions, type StandInName } from './all.js';
+export { DEFAULT_JWKS_PORT, startJwks, type JwksOptions, type JwksStandIn, type SignOptions } from './jwks.js';

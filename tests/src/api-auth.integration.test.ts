@@ -1,4 +1,4 @@
-import { generateKeyPair, SignJWT } from 'jose';
+import { generateKeyPair, importJWK, SignJWT, type JWK } from 'jose';
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { devToken } from '@botwot/launcher';
@@ -33,6 +33,14 @@ const steps = [
 ];
 
 type Route = { method: string; path: string; body?: unknown };
+
+/** The identity provider the gateway may trust (RS256 via JWKS, required iss/aud), when the system has one. */
+interface IdentityProvider {
+  privateJwk: JWK;
+  kid: string;
+  issuer: string;
+  audience: string;
+}
 
 /** Every route of the API, aimed at one workflow and one execution. */
 const everyRoute = (workflowId: string, executionId: string): Route[] => [
@@ -78,8 +86,12 @@ describe('authentication and org scoping', () => {
     return { status: res.status, body, headers: res.headers };
   }
 
+  let idp: IdentityProvider | undefined;
+  /** iss and aud as the gateway requires them (none when it requires none), so each bad token below has one fault only. */
+  let registered: Record<string, string>;
+
   const now = () => Math.floor(Date.now() / 1000);
-  const sign = (claims: Record<string, unknown>, key: Uint8Array = secret, alg = 'HS256') => new SignJWT(claims).setProtectedHeader({ alg, typ: 'JWT' }).sign(key);
+  const sign = (claims: Record<string, unknown>, key: Uint8Array = secret, alg = 'HS256') => new SignJWT({ ...registered, ...claims }).setProtectedHeader({ alg, typ: 'JWT' }).sign(key);
   const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
 
   /** [what, Authorization header or undefined for none] */
@@ -89,20 +101,22 @@ describe('authentication and org scoping', () => {
     const system = inject('system');
     gatewayUrl = system.gatewayUrl;
     secret = new TextEncoder().encode(system.jwtSecret);
+    idp = (system as { identityProvider?: IdentityProvider }).identityProvider;
+    registered = idp ? { iss: idp.issuer, aud: idp.audience } : {};
     a = await apiAs(orgA);
     b = await apiAs(orgB);
 
     const created = await a.post('/workFlow', { name: 'guarded', steps });
     expect(created.status).toBe(201);
     workflowId = created.body.id;
-    const done = await a.post(`/workFlow/${workflowId}/execute?wait=20`, { triggerData: { phone_number: phone, message_text: 'x' } });
+    const done = await a.post(`/workFlow/${workflowId}/execute?wait=45`, { triggerData: { phone_number: phone, message_text: 'x' } });
     expect(done.status).toBe(200);
     executionId = done.body.executionId;
 
     const good = await devToken({ orgId: orgA, userId: 'alice', secret: system.jwtSecret });
     const [header, , signature] = good.split('.');
     const rsa = await generateKeyPair('RS256');
-    const claims = { orgId: orgA, sub: 'alice' };
+    const claims = { ...registered, orgId: orgA, sub: 'alice' };
     badAuth = [
       ['no Authorization header', undefined],
       ['an empty Bearer', 'Bearer '],
@@ -117,21 +131,35 @@ describe('authentication and org scoping', () => {
       ['alg: none with the real signature attached', `Bearer ${b64({ alg: 'none', typ: 'JWT' })}.${b64({ ...claims, exp: now() + 3600 })}.${signature}`],
       ['HS512 with the right secret', `Bearer ${await sign({ ...claims, exp: now() + 3600 }, secret, 'HS512')}`],
       ['RS256 from an unknown key', `Bearer ${await new SignJWT({ ...claims, exp: now() + 3600 }).setProtectedHeader({ alg: 'RS256' }).sign(rsa.privateKey)}`],
-      ['a payload swapped to another org under the original signature', `Bearer ${header}.${b64({ orgId: orgB, sub: 'alice', exp: now() + 3600 })}.${signature}`],
+      ['a payload swapped to another org under the original signature', `Bearer ${header}.${b64({ ...registered, orgId: orgB, sub: 'alice', exp: now() + 3600 })}.${signature}`],
       ['a token without orgId', `Bearer ${await sign({ sub: 'alice', exp: now() + 3600 })}`],
       ['a token without sub', `Bearer ${await sign({ orgId: orgA, exp: now() + 3600 })}`],
       ['a token with an empty orgId', `Bearer ${await sign({ orgId: '', sub: 'alice', exp: now() + 3600 })}`],
       ['a token with a numeric orgId', `Bearer ${await sign({ orgId: 42, sub: 'alice', exp: now() + 3600 })}`],
       ['a token with an empty sub', `Bearer ${await sign({ orgId: orgA, sub: '', exp: now() + 3600 })}`],
     ];
+    if (idp) {
+      badAuth.push(
+        ['a token from another issuer', `Bearer ${await sign({ ...claims, iss: 'https://evil.example', exp: now() + 3600 })}`],
+        ['a token for another audience', `Bearer ${await sign({ ...claims, aud: 'another-service', exp: now() + 3600 })}`],
+        ['a token without iss and aud', `Bearer ${await new SignJWT({ orgId: orgA, sub: 'alice', exp: now() + 3600 }).setProtectedHeader({ alg: 'HS256' }).sign(secret)}`],
+        ["RS256 naming the provider's key id but signed with another key", `Bearer ${await new SignJWT({ ...claims, exp: now() + 3600 }).setProtectedHeader({ alg: 'RS256', kid: idp.kid }).sign(rsa.privateKey)}`],
+      );
+    }
   });
 
-  it('accepts a good token on every route (the baseline the refusals below differ from)', async () => {
+  it('accepts good tokens (the baseline the refusals below differ from)', async () => {
     const system = inject('system');
     const token = await devToken({ orgId: orgA, userId: 'alice', secret: system.jwtSecret });
     const res = await send({ method: 'GET', path: `/workFlow/${workflowId}` }, `Bearer ${token}`);
     expect(res.status).toBe(200);
     expect(res.body.id).toBe(workflowId);
+    if (idp) {
+      // An RS256 token from the identity provider the gateway trusts.
+      const key = await importJWK(idp.privateJwk, 'RS256');
+      const rs = await new SignJWT({ ...registered, orgId: orgA, sub: 'alice', exp: now() + 600 }).setProtectedHeader({ alg: 'RS256', kid: idp.kid }).sign(key);
+      expect((await send({ method: 'GET', path: `/workFlow/${workflowId}` }, `Bearer ${rs}`)).status).toBe(200);
+    }
     // A token expired within the gateway's few seconds of clock tolerance still passes.
     const justExpired = await sign({ orgId: orgA, sub: 'alice', iat: now() - 60, exp: now() - 1 });
     expect((await send({ method: 'GET', path: '/workFlow' }, `Bearer ${justExpired}`)).status).toBe(200);
@@ -172,7 +200,7 @@ describe('authentication and org scoping', () => {
     const shared = (await a.post('/workFlow', { name: 'shared in the org', steps })).body.id as string;
     const colleague = await apiAs(orgA, 'bob');
     expect((await colleague.get(`/workFlow/${shared}`)).status).toBe(200);
-    const done = await colleague.post(`/workFlow/${shared}/execute?wait=20`, { triggerData: { phone_number: phone } });
+    const done = await colleague.post(`/workFlow/${shared}/execute?wait=45`, { triggerData: { phone_number: phone } });
     expect(done.status).toBe(200);
     expect(done.body.execution).toMatchObject({ orgId: orgA, userId: 'bob' });
   });

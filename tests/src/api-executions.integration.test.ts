@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { request } from 'node:http';
 import { MongoClient } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { apiAs, ended, eventually, type Api } from './api-client.js';
@@ -9,7 +10,7 @@ import { apiAs, ended, eventually, type Api } from './api-client.js';
 const run = randomUUID().slice(0, 8);
 const phone = '+919812345678';
 
-type Res = Awaited<ReturnType<Api['get']>>;
+type Res = { status: number; body: any };
 
 const LEAK = /\bat [\w.<>]+ \(|\n\s+at |node_modules|\.[cm]?[jt]s:\d+|"stack"|mongo(?:ose|db)?server|E11000/i;
 
@@ -28,6 +29,25 @@ const mood = (next: string, inputText = '{{message_text}}') => ({ stepId: 'mood'
 /** trigger → mood (sentiment) → reply, listed out of flow order on purpose. */
 const threeSteps = (inputText?: string) => [reply('Mood {{sentiment}} ({{sentiment_score}}) for: {{message_text}}'), trigger('mood'), mood('reply', inputText)];
 const twoSteps = (template: string) => [trigger('reply'), reply(template)];
+
+/**
+ * Sends one request on a connection of its own: a body the gateway refuses unread must not leave a
+ * broken keep-alive socket in the pool the other requests share.
+ */
+function sendAlone(method: string, url: string, token: string, body: string): Promise<{ status: number; body: any }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method, agent: false, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (text += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text ? JSON.parse(text) : undefined }));
+    });
+    req.setTimeout(5_000, () => req.destroy(new Error('no answer within 5 s')));
+    // The server may answer before the whole body is written; the answer still comes.
+    req.on('error', (error: NodeJS.ErrnoException) => (error.code === 'EPIPE' ? undefined : reject(error)));
+    req.end(body);
+  });
+}
 
 interface System {
   gatewayUrl: string;
@@ -62,7 +82,7 @@ describe('executions API', () => {
   };
   /** Executes and waits for the end in the same request. */
   const runToEnd = async (workflowId: string, triggerData: Record<string, unknown>) => {
-    const res = await a.post(`/workFlow/${workflowId}/execute?wait=20`, { triggerData });
+    const res = await a.post(`/workFlow/${workflowId}/execute?wait=45`, { triggerData });
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     return res.body as { executionId: string; status: string; execution: any; logs: any[] };
   };
@@ -81,7 +101,8 @@ describe('executions API', () => {
       expect(started.status).toBe(202);
       expect(started.body).toMatchObject({ success: true, executionId: expect.stringMatching(/^[0-9a-f-]{36}$/), status: 'running', mode: 'live', version: 1 });
 
-      const { execution, logs } = await ended(a, started.body.executionId);
+      // The first run of a suite may wait for consumer groups to settle.
+      const { execution, logs } = await ended(a, started.body.executionId, 60_000);
       const details = await a.get(`/workFlow/execution/${started.body.executionId}`);
       expect(details.status).toBe(200);
       expect(details.body.success).toBe(true);
@@ -124,7 +145,7 @@ describe('executions API', () => {
       // The BotCore stand-in holds an answer for as long as a [delay:ms] marker in the question says.
       const id = await create('slow', [
         trigger('think'),
-        { stepId: 'think', stepType: 'agent', config: { agentType: 'conversational', inputText: 'slowly [delay:2500] {{message_text}}' }, nextStepId: 'reply' },
+        { stepId: 'think', stepType: 'agent', config: { agentType: 'conversational', inputText: 'slowly [delay:4000] {{message_text}}' }, nextStepId: 'reply' },
         reply('{{agent_response}}'),
       ]);
       const started = await a.post(`/workFlow/${id}/execute?wait=0.2`, { triggerData: { phone_number: phone, message_text: 'hello' } });
@@ -221,8 +242,10 @@ describe('executions API', () => {
       expect(malformed.status).toBe(400);
       expect(JSON.stringify(await malformed.json())).not.toMatch(LEAK);
 
-      const huge = await a.post(`/workFlow/${id}/execute`, { triggerData: { message_text: 'x'.repeat(300 * 1024) } });
-      expectError(huge, 413, 'PAYLOAD_TOO_LARGE');
+      const huge = JSON.stringify({ triggerData: { message_text: 'x'.repeat(300 * 1024) } });
+      for (const path of ['execute', 'test']) {
+        expectError(await sendAlone('POST', `${system.gatewayUrl}/workFlow/${id}/${path}`, a.token, huge), 413, 'PAYLOAD_TOO_LARGE');
+      }
 
       const list = await a.get(`/workFlow/${id}/executions?status=all`);
       expect(list.body.total).toBe(0);
@@ -289,7 +312,7 @@ describe('executions API', () => {
       });
       expect(await whatsappDeliveriesFor(system, started.body.executionId)).toHaveLength(0);
 
-      const waited = await a.post(`/workFlow/${id}/test?wait=10`, { triggerData: { phone_number: phone, message_text: 'awesome' } });
+      const waited = await a.post(`/workFlow/${id}/test?wait=30`, { triggerData: { phone_number: phone, message_text: 'awesome' } });
       expect(waited.status).toBe(200);
       expect(waited.body).toMatchObject({ success: true, status: 'completed', mode: 'test', execution: { mode: 'test' } });
     });

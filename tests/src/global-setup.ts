@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type { JWK } from 'jose';
 import type { TestProject } from 'vitest/node';
 import type { ManagedProcess } from '@botwot/infra';
 import { repoRoot, startSystem, type RunningSystem } from '@botwot/launcher';
@@ -11,6 +12,8 @@ export interface SystemInfo {
   kafkaBrokers: string[];
   schemaRegistryUrl: string | undefined;
   jwtSecret: string;
+  /** the identity-provider stand-in: the gateway trusts its JWKS (RS256) and requires this iss/aud of every token */
+  identityProvider: { jwksUrl: string; privateJwk: JWK; kid: string; issuer: string; audience: string };
   standIns: { botcore: string; voice: string; whatsapp: string; crm: string; smtpAdmin: string };
   opsUrls: Record<string, string>;
   /** kill/signal/restart the system's processes: see process-control.ts */
@@ -64,6 +67,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     kafkaBrokers: s.kafkaBrokers,
     schemaRegistryUrl: s.schemaRegistryUrl,
     jwtSecret: s.jwtSecret,
+    identityProvider: { jwksUrl: s.jwks.jwksUrl, privateJwk: s.jwks.privateJwk, kid: s.jwks.kid, issuer: s.jwtIssuer, audience: s.jwtAudience },
     standIns: { botcore: s.standIns.botcore.url, voice: s.standIns.voice.url, whatsapp: s.standIns.whatsapp.url, crm: s.standIns.crm.url, smtpAdmin: s.standIns.smtp.adminUrl },
     opsUrls: Object.fromEntries([...s.services].map(([name, svc]) => [name, svc.opsUrl])),
     controlUrl: control.url,

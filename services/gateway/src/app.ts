@@ -28,8 +28,20 @@ export function createApp(deps: AppDeps): Hono {
   mountOpsRoutes(app, { metrics: deps.metrics, readiness: deps.readiness });
 
   const api = new Hono<AuthEnv>();
-  api.use('*', bodyLimit({ maxSize: deps.bodyLimitBytes, onError: () => { throw new ApiError(413, 'PAYLOAD_TOO_LARGE', `request body is larger than ${deps.bodyLimitBytes} bytes`); } }));
+  // Connection: close, because the rest of an unread (chunked) body stays on the socket: a client
+  // reusing the connection would have its next request fail.
+  const tooLarge = () => new ApiError(413, 'PAYLOAD_TOO_LARGE', `request body is larger than ${deps.bodyLimitBytes} bytes`, undefined, { Connection: 'close' });
+  api.use('*', bodyLimit({ maxSize: deps.bodyLimitBytes, onError: () => { throw tooLarge(); } }));
   api.use('*', createAuth(deps.auth));
+  // A body sent as anything but JSON would otherwise read as `{}` and, say, retry from the start.
+  api.use('*', async (c, next) => {
+    const hasBody = c.req.header('content-length') !== undefined ? c.req.header('content-length') !== '0' : c.req.header('transfer-encoding') !== undefined;
+    const type = c.req.header('content-type') ?? '';
+    if (hasBody && !/^application\/(?:[\w.+-]+\+)?json\b/i.test(type)) {
+      throw new ApiError(415, 'UNSUPPORTED_MEDIA_TYPE', 'send the body as application/json');
+    }
+    await next();
+  });
   api.route('/', executionRoutes(deps));
   api.route('/', workflowRoutes(deps));
   app.route('/workFlow', api);

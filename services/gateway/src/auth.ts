@@ -40,7 +40,7 @@ export function createAuth(settings: AuthSettings) {
 
   return createMiddleware<AuthEnv>(async (c, next) => {
     const header = c.req.header('authorization') ?? '';
-    const match = /^Bearer\s+([A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*)$/.exec(header.trim());
+    const match = /^Bearer\s+([A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*)$/i.exec(header.trim());
     if (!match?.[1]) throw new ApiError(401, 'UNAUTHORIZED', 'a Bearer token is required');
     let payload: JWTPayload;
     try {

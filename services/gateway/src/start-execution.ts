@@ -27,6 +27,9 @@ export function createExecutionStarter(deps: { workflows: WorkflowStore; models:
     const wf = await deps.workflows.get(req.caller.orgId, req.workflowId, req.version);
     if (!wf) throw notFound('workflow');
     if (wf.workflow.status === 'archived') throw new ApiError(409, 'WORKFLOW_ARCHIVED', 'workflow is archived; it cannot run');
+    if (req.retryOf?.resumeStepId && !wf.steps.some((s) => s.stepId === req.retryOf?.resumeStepId)) {
+      throw new ApiError(409, 'STEP_NOT_IN_VERSION', `version ${wf.version} has no step ${req.retryOf.resumeStepId} to resume from`);
+    }
     const validation = validateWorkflow(wf.steps);
     if (!validation.valid) throw new ApiError(400, 'INVALID_WORKFLOW', 'workflow is not valid; see details', validation.errors);
 

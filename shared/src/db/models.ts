@@ -12,6 +12,8 @@ const workflowSchema = new Schema(
     description: { type: String },
     status: { type: String, enum: ['active', 'archived'], default: 'active' },
     latestVersion: { type: Number, required: true },
+    /** the last version number handed out; may run ahead of latestVersion while a PUT writes its steps */
+    versionCounter: { type: Number, required: true, default: 1 },
     /** the trigger type of the latest version, for matching trigger events */
     triggerType: { type: String },
     /** optional channel filter: only trigger events from this channel start it */

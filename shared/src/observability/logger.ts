@@ -1,4 +1,4 @@
-import { pino, type Logger } from 'pino';
+import { pino, type DestinationStream, type Logger } from 'pino';
 
 export type { Logger } from 'pino';
 
@@ -23,14 +23,22 @@ export const REDACT_PATHS = [
   'message_text',
   'email_body',
   'call_transcript',
+  // the same bodies one level down, as they sit inside triggerData, vars or a step's output
+  '*.message_text',
+  '*.email_body',
+  '*.call_transcript',
 ];
 
-/** One JSON logger per process; add executionId/stepId/orgId with `.child()` where they are known. */
-export function createLogger(service: string, level: string): Logger {
-  return pino({
+/**
+ * One JSON logger per process; add executionId/stepId/orgId with `.child()` where they are known.
+ * Writes to stdout unless given a destination (tests read the lines back from a stream).
+ */
+export function createLogger(service: string, level: string, destination?: DestinationStream): Logger {
+  const options = {
     level,
     base: { service, pid: process.pid },
     redact: { paths: REDACT_PATHS, censor: '[redacted]' },
     timestamp: pino.stdTimeFunctions.isoTime,
-  });
+  };
+  return destination ? pino(options, destination) : pino(options);
 }

@@ -6,10 +6,15 @@ import type { RateLimiter } from '../rate-limit.js';
 import type { ExecutionStarter } from '../start-execution.js';
 import type { ExecutionStore } from '../stores/execution-store.js';
 import type { WorkflowStore } from '../stores/workflow-store.js';
-import { ID_PATTERN, valid } from '../validation.js';
+import { ID_PATTERN, unstorableAt, valid } from '../validation.js';
 import { waitForEnd } from '../wait-for-end.js';
 
-const executeBody = z.object({ triggerData: z.record(z.string(), z.unknown()) });
+const executeBody = z.object({
+  triggerData: z.record(z.string(), z.unknown()).superRefine((data, ctx) => {
+    const bad = unstorableAt(data);
+    if (bad) ctx.addIssue({ code: 'custom', path: bad.path, message: bad.message });
+  }),
+});
 const waitQuery = (max: number) => z.object({ wait: z.coerce.number().min(0).max(max).optional() });
 const listQuery = z.object({
   status: z.enum(['running', 'completed', 'failed', 'all']).optional(),
@@ -105,11 +110,15 @@ export function executionRoutes(deps: ExecutionRouteDeps) {
     limit(c);
     const caller = c.get('caller');
     const executionId = id(c.req.param('executionId'), 'execution');
-    const original = await deps.executions.get(caller.orgId, executionId);
+    const original = await deps.executions.get(caller.orgId, executionId, { withResumeState: true });
     if (!original) throw notFound('execution');
     const body = c.req.valid('json');
     if (original.status === 'running') throw new ApiError(409, 'EXECUTION_RUNNING', 'the execution is still running');
-    const resume = original.resumeState as { vars: Record<string, unknown>; steps: Record<string, Record<string, unknown>>; stepOrder: number } | undefined;
+    const stored = original.resumeState as { encoding?: string; json?: string } | undefined;
+    // the log-sink keeps a state the database cannot hold as is in JSON text (see its storable.ts)
+    const resume = (stored?.encoding === 'json' && stored.json ? JSON.parse(stored.json) : stored) as
+      | { vars: Record<string, unknown>; steps: Record<string, Record<string, unknown>>; stepOrder: number }
+      | undefined;
     if (body.from === 'failed_step' && (original.status !== 'failed' || !original.failedStepId || !resume)) {
       throw new ApiError(409, 'NO_FAILED_STEP', 'only an execution that failed at a step can be retried from that step');
     }

@@ -3,11 +3,24 @@ import { validateWorkflow } from '@botwot/shared/workflow';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { AuthEnv } from '../auth.js';
-import { notFound } from '../errors.js';
+import { ApiError, notFound } from '../errors.js';
 import type { WorkflowStore } from '../stores/workflow-store.js';
-import { ID_PATTERN, valid } from '../validation.js';
+import { ID_PATTERN, unstorableAt, valid } from '../validation.js';
 
-const stepsSchema = z.array(stepDefinitionSchema).max(200);
+// Drafts may be incomplete (validateWorkflow says what is missing), but they must be storable:
+// step ids unique within a version, config keys and depth that Mongo takes.
+const stepsSchema = z
+  .array(stepDefinitionSchema)
+  .max(200)
+  .superRefine((steps, ctx) => {
+    const seen = new Set<string>();
+    for (const [i, step] of steps.entries()) {
+      if (seen.has(step.stepId)) ctx.addIssue({ code: 'custom', path: [i, 'stepId'], message: `step id ${step.stepId} is used more than once` });
+      seen.add(step.stepId);
+      const bad = unstorableAt(step.config);
+      if (bad) ctx.addIssue({ code: 'custom', path: [i, 'config', ...bad.path], message: bad.message });
+    }
+  });
 const createBody = z.object({ name: z.string().trim().min(1).max(200), description: z.string().max(2000).optional(), steps: stepsSchema });
 const replaceBody = z.object({ name: z.string().trim().min(1).max(200).optional(), description: z.string().max(2000).optional(), steps: stepsSchema });
 const listQuery = z.object({
@@ -60,6 +73,9 @@ export function workflowRoutes(deps: { workflows: WorkflowStore }) {
   app.put('/:id', valid('json', replaceBody), async (c) => {
     const { orgId, userId } = c.get('caller');
     const body = c.req.valid('json');
+    const current = await deps.workflows.get(orgId, idParam(c.req.param('id')));
+    if (!current) throw notFound('workflow');
+    if (current.workflow.status === 'archived') throw new ApiError(409, 'WORKFLOW_ARCHIVED', 'workflow is archived; it cannot be changed');
     const updated = await deps.workflows.replace(orgId, idParam(c.req.param('id')), { userId, name: body.name, description: body.description, steps: body.steps });
     if (!updated) throw notFound('workflow');
     return c.json({ success: true, ...updated, steps: body.steps, validation: validateWorkflow(body.steps) });
@@ -74,7 +90,7 @@ export function workflowRoutes(deps: { workflows: WorkflowStore }) {
   app.post('/:id/validate', async (c) => {
     const found = await deps.workflows.get(c.get('caller').orgId, idParam(c.req.param('id')));
     if (!found) throw notFound('workflow');
-    return c.json(validateWorkflow(found.steps));
+    return c.json({ success: true, ...validateWorkflow(found.steps) });
   });
 
   return app;

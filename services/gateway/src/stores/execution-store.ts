@@ -15,7 +15,8 @@ export interface ExecutionQuery {
 /** Reads what the log-sink wrote; always within one org. */
 export interface ExecutionStore {
   list(q: ExecutionQuery): Promise<{ items: ExecutionView[]; total: number }>;
-  get(orgId: string, executionId: string): Promise<ExecutionView | null>;
+  /** one execution; `withResumeState` adds the internal state a retry from the failed step needs */
+  get(orgId: string, executionId: string, opts?: { withResumeState?: boolean }): Promise<ExecutionView | null>;
   logs(orgId: string, executionId: string): Promise<LogView[]>;
 }
 
@@ -36,8 +37,8 @@ export function createMongoExecutionStore(models: Models): ExecutionStore {
       ]);
       return { items: rows.map((r) => ({ ...view(r), executionId: String(r._id) }) as ExecutionView), total };
     },
-    async get(orgId, executionId) {
-      const row = await models.Execution.findOne({ _id: executionId, orgId }).lean();
+    async get(orgId, executionId, opts) {
+      const row = await models.Execution.findOne({ _id: executionId, orgId }).select(opts?.withResumeState ? {} : { resumeState: 0 }).lean();
       return row ? ({ ...view(row), executionId: String(row._id) } as ExecutionView) : null;
     },
     async logs(orgId, executionId) {

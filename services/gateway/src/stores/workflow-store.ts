@@ -78,6 +78,7 @@ export function createMongoWorkflowStore(models: Models): WorkflowStore {
         description: input.description,
         status: 'active',
         latestVersion: 1,
+        versionCounter: 1,
         triggerType: triggerTypeOf(input.steps),
         triggerChannelId: channelOf(input.steps),
       });
@@ -93,13 +94,14 @@ export function createMongoWorkflowStore(models: Models): WorkflowStore {
     },
     get: (orgId, id, version) => readWorkflowVersion(models, { orgId, workflowId: id, ...(version ? { version } : {}) }),
     async replace(orgId, id, input) {
-      const current = await models.Workflow.findOne({ _id: id, orgId }).lean();
-      if (!current) return null;
-      // Two concurrent edits both write version n+1; the unique (workflowId, version, stepId) index lets only one win.
-      const version = current.latestVersion + 1;
+      // Each edit takes its own version number atomically, writes its steps under it, then becomes
+      // the latest unless a later number already has: concurrent edits never share a version.
+      const claimed = await models.Workflow.findOneAndUpdate({ _id: id, orgId }, { $inc: { versionCounter: 1 } }, { new: true }).lean();
+      if (!claimed) return null;
+      const version = claimed.versionCounter;
       await writeSteps(id, orgId, version, input.steps);
       const updated = await models.Workflow.findOneAndUpdate(
-        { _id: id, orgId, latestVersion: current.latestVersion },
+        { _id: id, orgId, latestVersion: { $lt: version } },
         {
           $set: {
             latestVersion: version,
@@ -111,7 +113,10 @@ export function createMongoWorkflowStore(models: Models): WorkflowStore {
         },
         { new: true },
       ).lean();
-      return updated ? summary(updated) : null;
+      if (updated) return summary(updated);
+      // a later edit became the latest first; this version stays readable by number
+      const current = await models.Workflow.findOne({ _id: id, orgId }).lean();
+      return current ? { ...summary(current), version } : null;
     },
     async archive(orgId, id) {
       const updated = await models.Workflow.findOneAndUpdate({ _id: id, orgId }, { $set: { status: 'archived' } }, { new: true }).lean();

@@ -1,5 +1,6 @@
 import type { EventOf } from '@botwot/shared/events';
 import type { LogSinkDeps } from './index.js';
+import { storable } from './storable.js';
 
 /** Inserts the execution once; a redelivered start changes nothing. */
 export async function recordExecutionStart(deps: LogSinkDeps, e: EventOf<'execution.started'>): Promise<void> {
@@ -14,7 +15,7 @@ export async function recordExecutionStart(deps: LogSinkDeps, e: EventOf<'execut
         userId: d.userId,
         mode: d.mode,
         status: 'running',
-        triggerData: d.triggerData,
+        triggerData: storable(d.triggerData),
         startedAt: new Date(d.startedAt),
         deadlineAt: new Date(d.deadlineAt),
         ...(d.retryOf ? { retryOf: d.retryOf } : {}),
@@ -29,13 +30,13 @@ export async function recordExecutionEnd(deps: LogSinkDeps, e: EventOf<'executio
   const common = { completedAt: new Date(e.data.completedAt), totalDuration: e.data.totalDurationMs };
   const update =
     e.type === 'execution.completed'
-      ? { status: 'completed', finalOutput: e.data.finalOutput, ...common }
+      ? { status: 'completed', finalOutput: storable(e.data.finalOutput), ...common }
       : {
           status: 'failed',
           errorMessage: e.data.error.message,
           error: e.data.error,
           ...(e.data.failedStepId ? { failedStepId: e.data.failedStepId } : {}),
-          ...(e.data.resumeState ? { resumeState: e.data.resumeState } : {}),
+          ...(e.data.resumeState ? { resumeState: storable(e.data.resumeState) } : {}),
           ...common,
         };
   const result = await deps.models.Execution.updateOne({ _id: e.executionId, status: 'running' }, { $set: update });

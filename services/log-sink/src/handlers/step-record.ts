@@ -1,5 +1,6 @@
 import type { EventOf } from '@botwot/shared/events';
 import type { LogSinkDeps } from './index.js';
+import { storable } from './storable.js';
 
 /** Writes one step's log row; its id is `${executionId}:${stepOrder}`, so a redelivery rewrites the same row. */
 export async function recordStep(deps: LogSinkDeps, e: EventOf<'step.recorded'>): Promise<void> {
@@ -16,8 +17,8 @@ export async function recordStep(deps: LogSinkDeps, e: EventOf<'step.recorded'>)
         nodeType: d.nodeType,
         stepOrder: d.stepOrder,
         status: d.status,
-        input: d.input,
-        output: d.output ?? null,
+        input: storable(d.input),
+        output: storable(d.output ?? null),
         duration: d.durationMs,
         errorMessage: d.error?.message ?? null,
         error: d.error ?? null,
