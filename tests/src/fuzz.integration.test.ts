@@ -387,7 +387,7 @@ describe('fuzzing the HTTP API', () => {
     // a clean workflow still validates and runs
     const clean = await api.post('/workFlow', { name: 'after the fuzz', steps: okSteps });
     expect(clean.status).toBe(201);
-    expect((await api.post(`/workFlow/${clean.body.id}/validate`)).body).toEqual({ valid: true, errors: [] });
+    expect((await api.post(`/workFlow/${clean.body.id}/validate`)).body).toEqual({ success: true, valid: true, errors: [] });
     const done = await api.post(`/workFlow/${clean.body.id}/execute?wait=20`, { triggerData: { phone_number: '+919800000009', message_text: 'after' } });
     expect(done.body.execution?.status, JSON.stringify(done.body)).toBe('completed');
     process.stdout.write(`[fuzz] ${requests} requests; ${created.size} workflows and ${executionsOfW.size} executions accepted\n`);

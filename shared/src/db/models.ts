@@ -12,8 +12,6 @@ const workflowSchema = new Schema(
     description: { type: String },
     status: { type: String, enum: ['active', 'archived'], default: 'active' },
     latestVersion: { type: Number, required: true },
-    /** the last version number handed out; may run ahead of latestVersion while a PUT writes its steps */
-    versionCounter: { type: Number, required: true, default: 1 },
     /** the trigger type of the latest version, for matching trigger events */
     triggerType: { type: String },
     /** optional channel filter: only trigger events from this channel start it */
@@ -112,6 +110,12 @@ const executionRequestSchema = new Schema(
   { timestamps: true, collection: 'execution_requests', versionKey: false },
 );
 
+/** `${workflowId}:${version}`: taken once, so two concurrent edits never write the same version. */
+const workflowVersionClaimSchema = new Schema(
+  { _id: { type: String, required: true }, orgId: { type: String, required: true } },
+  { timestamps: true, collection: 'workflow_version_claims', versionKey: false },
+);
+
 export type WorkflowDoc = InferSchemaType<typeof workflowSchema>;
 export type WorkflowStepDoc = InferSchemaType<typeof workflowStepSchema>;
 export type ExecutionDoc = InferSchemaType<typeof executionSchema>;
@@ -124,6 +128,7 @@ export interface Models {
   Execution: Model<ExecutionDoc>;
   ExecutionLog: Model<ExecutionLogDoc>;
   ExecutionRequest: Model<ExecutionRequestDoc>;
+  WorkflowVersionClaim: Model<InferSchemaType<typeof workflowVersionClaimSchema>>;
 }
 
 /** Binds the models to one connection. */
@@ -134,6 +139,7 @@ export function createModels(conn: Connection): Models {
     Execution: conn.model('Execution', executionSchema),
     ExecutionLog: conn.model('ExecutionLog', executionLogSchema),
     ExecutionRequest: conn.model('ExecutionRequest', executionRequestSchema),
+    WorkflowVersionClaim: conn.model('WorkflowVersionClaim', workflowVersionClaimSchema),
   };
 }
 

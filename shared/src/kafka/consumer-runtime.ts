@@ -83,7 +83,40 @@ export async function runConsumer(opts: ConsumerRuntimeOptions): Promise<Running
   };
   let running = false;
   consumer.on(consumer.events.GROUP_JOIN, () => (running = true));
-  consumer.on(consumer.events.CRASH, (e) => log.error({ err: e.payload.error, restart: e.payload.restart }, 'consumer crashed'));
+  // kafkajs restarts a crashed consumer only after a retriable error. Some errors a broker outage
+  // causes are not (e.g. "Failed to find group coordinator" once its retries are spent), and the
+  // consumer would then stay down for good while the process looks alive: start it again ourselves.
+  let crashes = 0;
+  let restarting: Promise<void> | undefined;
+  consumer.on(consumer.events.CRASH, (e) => {
+    running = false;
+    log.error({ err: e.payload.error, restart: e.payload.restart }, 'consumer crashed');
+    if (e.payload.restart || stopping.signal.aborted) return;
+    crashes++;
+    restarting ??= recover().finally(() => (restarting = undefined));
+  });
+
+  /** Starts the crashed consumer again, backing off, until it runs without crashing again or we stop. */
+  async function recover(): Promise<void> {
+    for (let attempt = 1; !stopping.signal.aborted; attempt++) {
+      await sleep(Math.min(30_000, 1_000 * 2 ** Math.min(attempt - 1, 5)), stopping.signal);
+      if (stopping.signal.aborted) return;
+      const before = crashes;
+      try {
+        await consumer.connect();
+        await startConsuming();
+      } catch (error) {
+        log.error({ err: error, attempt }, 'consumer restart failed; trying again');
+        await consumer.disconnect().catch(() => undefined);
+        continue;
+      }
+      // kafkajs reports a failure to join as a crash during run(): only no new crash means it is back
+      if (crashes === before) {
+        log.warn({ attempt }, 'consumer restarted after a crash kafkajs does not recover from');
+        return;
+      }
+    }
+  }
 
   async function decode(topic: string, message: KafkaMessage): Promise<AnyEvent> {
     if (!message.value || message.value.length === 0) throw new InvalidEventError('empty message');
@@ -189,15 +222,19 @@ export async function runConsumer(opts: ConsumerRuntimeOptions): Promise<Running
     }
   }
 
+  async function startConsuming(): Promise<void> {
+    await consumer.run({
+      autoCommit: opts.delivery !== 'transactional',
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: 4,
+      eachBatch,
+    });
+  }
+
   await producer.connect();
   await consumer.connect();
   for (const topic of opts.topics) await consumer.subscribe({ topic, fromBeginning: opts.fromBeginning ?? true });
-  await consumer.run({
-    autoCommit: opts.delivery !== 'transactional',
-    eachBatchAutoResolve: false,
-    partitionsConsumedConcurrently: 4,
-    eachBatch,
-  });
+  await startConsuming();
   log.info({ topics: opts.topics, delivery: opts.delivery }, 'consuming');
 
   return {
@@ -205,6 +242,7 @@ export async function runConsumer(opts: ConsumerRuntimeOptions): Promise<Running
     async stop() {
       stopping.abort();
       running = false;
+      await restarting;
       await consumer.disconnect();
       await producer.disconnect();
     },

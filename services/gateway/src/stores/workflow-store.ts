@@ -66,6 +66,18 @@ export function createMongoWorkflowStore(models: Models): WorkflowStore {
     );
   };
 
+  const claimVersion = async (workflowId: string, orgId: string, from: number): Promise<number> => {
+    for (let version = from; version < from + 50; version++) {
+      try {
+        await models.WorkflowVersionClaim.create({ _id: `${workflowId}:${version}`, orgId });
+        return version;
+      } catch (error) {
+        if ((error as { code?: number }).code !== 11000) throw error;
+      }
+    }
+    throw new Error(`could not claim a version of ${workflowId}`);
+  };
+
   return {
     async create(input) {
       const id = randomBytes(12).toString('hex');
@@ -78,7 +90,6 @@ export function createMongoWorkflowStore(models: Models): WorkflowStore {
         description: input.description,
         status: 'active',
         latestVersion: 1,
-        versionCounter: 1,
         triggerType: triggerTypeOf(input.steps),
         triggerChannelId: channelOf(input.steps),
       });
@@ -94,11 +105,12 @@ export function createMongoWorkflowStore(models: Models): WorkflowStore {
     },
     get: (orgId, id, version) => readWorkflowVersion(models, { orgId, workflowId: id, ...(version ? { version } : {}) }),
     async replace(orgId, id, input) {
-      // Each edit takes its own version number atomically, writes its steps under it, then becomes
-      // the latest unless a later number already has: concurrent edits never share a version.
-      const claimed = await models.Workflow.findOneAndUpdate({ _id: id, orgId }, { $inc: { versionCounter: 1 } }, { new: true }).lean();
-      if (!claimed) return null;
-      const version = claimed.versionCounter;
+      // Each edit claims its own version number with a unique insert (atomic on any Mongo-wire
+      // server, unlike a read-modify-write), writes its steps under it, then becomes the latest
+      // unless a later number already has: concurrent edits never share a version.
+      const current = await models.Workflow.findOne({ _id: id, orgId }).lean();
+      if (!current) return null;
+      const version = await claimVersion(id, orgId, current.latestVersion + 1);
       await writeSteps(id, orgId, version, input.steps);
       const updated = await models.Workflow.findOneAndUpdate(
         { _id: id, orgId, latestVersion: { $lt: version } },
@@ -115,8 +127,8 @@ export function createMongoWorkflowStore(models: Models): WorkflowStore {
       ).lean();
       if (updated) return summary(updated);
       // a later edit became the latest first; this version stays readable by number
-      const current = await models.Workflow.findOne({ _id: id, orgId }).lean();
-      return current ? { ...summary(current), version } : null;
+      const latest = await models.Workflow.findOne({ _id: id, orgId }).lean();
+      return latest ? { ...summary(latest), version } : null;
     },
     async archive(orgId, id) {
       const updated = await models.Workflow.findOneAndUpdate({ _id: id, orgId }, { $set: { status: 'archived' } }, { new: true }).lean();
