@@ -32,9 +32,9 @@ describe('startAllStandIns', () => {
 describe('cli', () => {
   it('starts everything, prints URLs and stops on SIGTERM', async () => {
     const cli = fileURLToPath(new URL('./cli.ts', import.meta.url));
-    const tsx = fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url));
     const ports = { BOTCORE_PORT: '0', VOICE_PORT: '0', WHATSAPP_PORT: '0', CRM_PORT: '0', SMTP_PORT: '0', SMTP_ADMIN_PORT: '0' };
-    const child = spawn(tsx, [cli], { env: { ...process.env, ...ports }, stdio: ['ignore', 'pipe', 'pipe'] });
+    // node itself with the tsx loader: the tsx wrapper process relays signals and, under load, may die of SIGTERM first
+    const child = spawn(process.execPath, ['--import', 'tsx', cli], { env: { ...process.env, ...ports }, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stderr.on('data', (c: Buffer) => (out += c.toString()));
     await new Promise<void>((resolve, reject) => {

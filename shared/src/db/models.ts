@@ -110,10 +110,10 @@ const executionRequestSchema = new Schema(
   { timestamps: true, collection: 'execution_requests', versionKey: false },
 );
 
-/** `${workflowId}:${version}`: taken once, so two concurrent edits never write the same version. */
-const workflowVersionClaimSchema = new Schema(
+/** `edit:${workflowId}` while an edit writes a new version: one edit of a workflow at a time. */
+const workflowEditLockSchema = new Schema(
   { _id: { type: String, required: true }, orgId: { type: String, required: true } },
-  { timestamps: true, collection: 'workflow_version_claims', versionKey: false },
+  { timestamps: true, collection: 'workflow_edit_locks', versionKey: false },
 );
 
 export type WorkflowDoc = InferSchemaType<typeof workflowSchema>;
@@ -128,7 +128,7 @@ export interface Models {
   Execution: Model<ExecutionDoc>;
   ExecutionLog: Model<ExecutionLogDoc>;
   ExecutionRequest: Model<ExecutionRequestDoc>;
-  WorkflowVersionClaim: Model<InferSchemaType<typeof workflowVersionClaimSchema>>;
+  WorkflowEditLock: Model<InferSchemaType<typeof workflowEditLockSchema>>;
 }
 
 /** Binds the models to one connection. */
@@ -139,7 +139,7 @@ export function createModels(conn: Connection): Models {
     Execution: conn.model('Execution', executionSchema),
     ExecutionLog: conn.model('ExecutionLog', executionLogSchema),
     ExecutionRequest: conn.model('ExecutionRequest', executionRequestSchema),
-    WorkflowVersionClaim: conn.model('WorkflowVersionClaim', workflowVersionClaimSchema),
+    WorkflowEditLock: conn.model('WorkflowEditLock', workflowEditLockSchema),
   };
 }
 

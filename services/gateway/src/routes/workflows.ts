@@ -78,6 +78,7 @@ export function workflowRoutes(deps: { workflows: WorkflowStore }) {
     if (current.workflow.status === 'archived') throw new ApiError(409, 'WORKFLOW_ARCHIVED', 'workflow is archived; it cannot be changed');
     const updated = await deps.workflows.replace(orgId, idParam(c.req.param('id')), { userId, name: body.name, description: body.description, steps: body.steps });
     if (!updated) throw notFound('workflow');
+    if (updated === 'conflict') throw new ApiError(409, 'EDIT_IN_PROGRESS', 'another change to this workflow is being saved; try again');
     return c.json({ success: true, ...updated, steps: body.steps, validation: validateWorkflow(body.steps) });
   });
 

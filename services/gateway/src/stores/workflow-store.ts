@@ -18,7 +18,8 @@ export interface WorkflowStore {
   create(input: { orgId: string; userId: string; name: string; description?: string | undefined; steps: StepDefinition[] }): Promise<WorkflowSummary>;
   list(orgId: string, page: { skip: number; limit: number; status?: 'active' | 'archived' | undefined }): Promise<{ items: WorkflowSummary[]; total: number }>;
   get(orgId: string, id: string, version?: number): Promise<WorkflowVersion | null>;
-  replace(orgId: string, id: string, input: { userId: string; name?: string | undefined; description?: string | undefined; steps: StepDefinition[] }): Promise<WorkflowSummary | null>;
+  /** null when there is no such workflow; 'conflict' while another edit of it is being written */
+  replace(orgId: string, id: string, input: { userId: string; name?: string | undefined; description?: string | undefined; steps: StepDefinition[] }): Promise<WorkflowSummary | null | 'conflict'>;
   archive(orgId: string, id: string): Promise<WorkflowSummary | null>;
 }
 
@@ -44,6 +45,8 @@ function summary(doc: { _id: unknown; name: string; description?: string | null;
   };
 }
 
+const LOCK_TTL_MS = 30_000;
+
 export function createMongoWorkflowStore(models: Models): WorkflowStore {
   const writeSteps = async (workflowId: string, orgId: string, version: number, steps: StepDefinition[]) => {
     // Steps go in before the workflow points at their version, so no reader sees a half-written version.
@@ -66,16 +69,18 @@ export function createMongoWorkflowStore(models: Models): WorkflowStore {
     );
   };
 
-  const claimVersion = async (workflowId: string, orgId: string, from: number): Promise<number> => {
-    for (let version = from; version < from + 50; version++) {
+  /** Takes the edit lock; a lock older than LOCK_TTL_MS was left by a crashed edit and is taken over. */
+  const takeLock = async (lock: string, orgId: string): Promise<boolean> => {
+    for (let attempt = 0; attempt < 2; attempt++) {
       try {
-        await models.WorkflowVersionClaim.create({ _id: `${workflowId}:${version}`, orgId });
-        return version;
+        await models.WorkflowEditLock.create({ _id: lock, orgId });
+        return true;
       } catch (error) {
         if ((error as { code?: number }).code !== 11000) throw error;
+        await models.WorkflowEditLock.deleteOne({ _id: lock, createdAt: { $lt: new Date(Date.now() - LOCK_TTL_MS) } });
       }
     }
-    throw new Error(`could not claim a version of ${workflowId}`);
+    return false;
   };
 
   return {
@@ -105,30 +110,32 @@ export function createMongoWorkflowStore(models: Models): WorkflowStore {
     },
     get: (orgId, id, version) => readWorkflowVersion(models, { orgId, workflowId: id, ...(version ? { version } : {}) }),
     async replace(orgId, id, input) {
-      // Each edit claims its own version number with a unique insert (atomic on any Mongo-wire
-      // server, unlike a read-modify-write), writes its steps under it, then becomes the latest
-      // unless a later number already has: concurrent edits never share a version.
-      const current = await models.Workflow.findOne({ _id: id, orgId }).lean();
-      if (!current) return null;
-      const version = await claimVersion(id, orgId, current.latestVersion + 1);
-      await writeSteps(id, orgId, version, input.steps);
-      const updated = await models.Workflow.findOneAndUpdate(
-        { _id: id, orgId, latestVersion: { $lt: version } },
-        {
-          $set: {
-            latestVersion: version,
-            triggerType: triggerTypeOf(input.steps),
-            triggerChannelId: channelOf(input.steps),
-            ...(input.name ? { name: input.name } : {}),
-            ...(input.description !== undefined ? { description: input.description } : {}),
+      // One edit at a time per workflow, under a lock taken by a unique insert (atomic on any
+      // Mongo-wire server; FerretDB's conditional updates are not), so versions never interleave.
+      const lock = `edit:${id}`;
+      if (!(await takeLock(lock, orgId))) return 'conflict';
+      try {
+        const current = await models.Workflow.findOne({ _id: id, orgId }).lean();
+        if (!current) return null;
+        const version = current.latestVersion + 1;
+        await writeSteps(id, orgId, version, input.steps);
+        const updated = await models.Workflow.findOneAndUpdate(
+          { _id: id, orgId },
+          {
+            $set: {
+              latestVersion: version,
+              triggerType: triggerTypeOf(input.steps),
+              triggerChannelId: channelOf(input.steps),
+              ...(input.name ? { name: input.name } : {}),
+              ...(input.description !== undefined ? { description: input.description } : {}),
+            },
           },
-        },
-        { new: true },
-      ).lean();
-      if (updated) return summary(updated);
-      // a later edit became the latest first; this version stays readable by number
-      const latest = await models.Workflow.findOne({ _id: id, orgId }).lean();
-      return latest ? { ...summary(latest), version } : null;
+          { new: true },
+        ).lean();
+        return updated ? summary(updated) : null;
+      } finally {
+        await models.WorkflowEditLock.deleteOne({ _id: lock });
+      }
     },
     async archive(orgId, id) {
       const updated = await models.Workflow.findOneAndUpdate({ _id: id, orgId }, { $set: { status: 'archived' } }, { new: true }).lean();
