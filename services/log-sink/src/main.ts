@@ -24,6 +24,11 @@ await runService({
       topics: [TOPICS.executionEvents],
       handlers: createHandlers({ models, metrics: rt.metrics }),
       delivery: 'at-least-once',
+      // Fewer writers than Mongo connections (connectMongo's pool holds 20): with the default 32, a
+      // backlog after a restart took every connection, /readyz's ping queued behind the writes and
+      // timed out, and the instance stayed "not ready" until the backlog was written (the launcher
+      // gave up on it after 60 s). A single-writer store such as FerretDB/SQLite gains nothing from more.
+      concurrency: 16,
     });
     const publisher = await createPublisher(rt.kafka, rt.codec);
     const sweeper = every(
