@@ -71,6 +71,10 @@ export async function runConsumer(opts: ConsumerRuntimeOptions): Promise<Running
           maxInFlightRequests: 1,
           transactionTimeout: 60_000,
           allowAutoTopicCreation: false,
+          // The broker answers CONCURRENT_TRANSACTIONS while it still writes the previous commit's
+          // markers, which takes milliseconds; with the client-wide 300 ms first retry every
+          // transaction that followed another closely waited 300-2,000 ms (commits here are serial).
+          retry: { initialRetryTime: 20, maxRetryTime: 2_000, retries: Number.MAX_SAFE_INTEGER },
         })
       : opts.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
 
@@ -132,7 +136,8 @@ export async function runConsumer(opts: ConsumerRuntimeOptions): Promise<Running
     return event;
   }
 
-  async function handleOne(topic: string, partition: number, message: KafkaMessage): Promise<Outcome> {
+  /** The message's outcome; undefined when the consumer is stopping and the message should be left for the next owner. */
+  async function handleOne(topic: string, partition: number, message: KafkaMessage): Promise<Outcome | undefined> {
     let event: AnyEvent;
     try {
       event = await decode(topic, message);
@@ -153,7 +158,9 @@ export async function runConsumer(opts: ConsumerRuntimeOptions): Promise<Running
       } catch (error) {
         if (error instanceof DependencyDownError) throw error;
         const retryableError = !(error instanceof InvalidEventError) && !(error instanceof StepError && !error.retryable);
-        if (!retryableError || attempt >= maxAttempts || stopping.signal.aborted) {
+        // stopping: leave it uncommitted for the next owner of the partition rather than dead-letter it
+        if (retryableError && stopping.signal.aborted) return undefined;
+        if (!retryableError || attempt >= maxAttempts) {
           ctx.logger.error({ err: error, attempt }, 'handler failed; dead-lettering the message');
           return { kind: 'dead', reason: `handler failed after ${attempt} attempt(s): ${(error as Error).message}` };
         }
@@ -200,13 +207,22 @@ export async function runConsumer(opts: ConsumerRuntimeOptions): Promise<Running
         const outcomes = new Map<KafkaMessage, Outcome>();
         const groups = groupByKey(chunk, (m) => m.key?.toString('utf8') ?? `#${m.offset}`);
         await forEachLimited(groups, concurrency, async (group) => {
-          for (const message of group) outcomes.set(message, await handleOne(batch.topic, batch.partition, message));
+          for (const message of group) {
+            // On stop, what is in flight finishes but nothing new starts: a chunk of slow steps
+            // could otherwise outlast the shutdown bound and be cut off, to be run again in full.
+            if (stopping.signal.aborted || !payload.isRunning()) return;
+            const outcome = await handleOne(batch.topic, batch.partition, message);
+            if (!outcome) return;
+            outcomes.set(message, outcome);
+          }
         });
+        // Commit up to the first message left unhandled (only when stopping); the rest is redelivered.
+        const handled = chunk.findIndex((m) => !outcomes.has(m));
+        const done = handled === -1 ? chunk : chunk.slice(0, handled);
         const outgoing: Outgoing[] = [];
         const dead: Message[] = [];
-        for (const message of chunk) {
-          const outcome = outcomes.get(message);
-          if (!outcome) throw new Error('message left unhandled');
+        for (const message of done) {
+          const outcome = outcomes.get(message) as Outcome;
           opts.metrics.messagesConsumed.inc({ topic: batch.topic, outcome: outcome.kind === 'dead' ? 'dead_lettered' : outcome.kind });
           if (outcome.kind === 'ok') outgoing.push(...outcome.outgoing);
           else if (outcome.kind === 'dead') {
@@ -214,8 +230,9 @@ export async function runConsumer(opts: ConsumerRuntimeOptions): Promise<Running
             dead.push(deadLetterMessage({ topic: batch.topic, partition: batch.partition, message }, outcome.reason, opts.service));
           }
         }
-        const last = chunk[chunk.length - 1];
+        const last = done[done.length - 1];
         if (last) await serially(() => commitChunk(payload, dead, outgoing, last.offset));
+        if (done.length < chunk.length) return;
       }
     } finally {
       clearInterval(beat);
