@@ -43,8 +43,6 @@ const schema = baseEnvSchema
     OUTBOUND_ALLOW_HOSTS: z.string().default('').transform((s) => s.split(',').map((h) => h.trim()).filter(Boolean)),
     /** allow loopback/private addresses in step URLs: only for local development and tests */
     OUTBOUND_ALLOW_PRIVATE: bool.default(false),
-    /** steps in flight at once per partition batch */
-    RUNNER_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(64),
   });
 
 export type ActionRunnerConfig = z.infer<typeof schema>;

@@ -52,6 +52,6 @@ await startRunner({
   }),
   opsPort: config.OPS_PORT,
   shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
-  concurrency: config.RUNNER_CONCURRENCY,
+  consumer: config,
   onStop: async () => transport.close(),
 });

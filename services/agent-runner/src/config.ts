@@ -6,8 +6,6 @@ const schema = baseEnvSchema.extend(breakerEnvSchema('BOTCORE').shape).extend({
   BOT_SERVICE_URL: z.url().default('http://127.0.0.1:15000'),
   /** BotCore memory id for decision agents without their own memoryContext (the seed's) */
   DECISION_AGENT_UUID: z.string().min(1).default('decorpot-agent-uuid'),
-  /** steps in flight at once per partition batch */
-  RUNNER_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(64),
 });
 
 export type AgentRunnerConfig = z.infer<typeof schema>;

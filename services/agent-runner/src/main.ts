@@ -16,6 +16,6 @@ await startRunner({
   executors: createAgentNodes({ botcore, decisionAgentUuid: config.DECISION_AGENT_UUID }),
   opsPort: config.OPS_PORT,
   shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
-  concurrency: config.RUNNER_CONCURRENCY,
+  consumer: config,
   onStop: async () => guard.shutdown(),
 });

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createEvent, TOPICS, type EventOf, type ExecutionMode } from '@botwot/shared/events';
+import { createEvent, ids, TOPICS, type EventOf, type ExecutionMode, type StepDefinition } from '@botwot/shared/events';
 import type { Models } from '@botwot/shared/db';
 import type { EventPublisher } from '@botwot/shared/kafka';
 import { validateWorkflow } from '@botwot/shared/workflow';
@@ -23,6 +23,13 @@ export interface StartRequest {
  * `execution.requested`. With an idempotency key, a repeat returns the first executionId.
  */
 export function createExecutionStarter(deps: { workflows: WorkflowStore; models: Models; publisher: EventPublisher }) {
+  // a version's steps are cached and immutable, so is their validation
+  const validations = new WeakMap<object, ReturnType<typeof validateWorkflow>>();
+  const validationOf = (steps: StepDefinition[]) => {
+    let v = validations.get(steps);
+    if (!v) validations.set(steps, (v = validateWorkflow(steps)));
+    return v;
+  };
   return async (req: StartRequest): Promise<{ executionId: string; version: number; replayed: boolean }> => {
     const wf = await deps.workflows.get(req.caller.orgId, req.workflowId, req.version);
     if (!wf) throw notFound('workflow');
@@ -30,7 +37,7 @@ export function createExecutionStarter(deps: { workflows: WorkflowStore; models:
     if (req.retryOf?.resumeStepId && !wf.steps.some((s) => s.stepId === req.retryOf?.resumeStepId)) {
       throw new ApiError(409, 'STEP_NOT_IN_VERSION', `version ${wf.version} has no step ${req.retryOf.resumeStepId} to resume from`);
     }
-    const validation = validateWorkflow(wf.steps);
+    const validation = validationOf(wf.steps);
     if (!validation.valid) throw new ApiError(400, 'INVALID_WORKFLOW', 'workflow is not valid; see details', validation.errors);
 
     let executionId: string = randomUUID();
@@ -55,7 +62,7 @@ export function createExecutionStarter(deps: { workflows: WorkflowStore; models:
       const event = createEvent('execution.requested', {
         orgId: req.caller.orgId,
         executionId: id,
-        eventId: `${id}:requested`,
+        eventId: ids.requestedEvent(id),
         data: {
           workflowId: req.workflowId,
           version: wf!.version,

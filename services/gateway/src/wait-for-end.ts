@@ -1,4 +1,4 @@
-import { sleep } from '@botwot/shared/kafka';
+import { sleep } from '@botwot/shared/async';
 import type { ExecutionStore, ExecutionView } from './stores/execution-store.js';
 
 /**

@@ -6,7 +6,7 @@ import { createDeadlineSweeper } from './deadline-sweeper.js';
 
 const now = Date.parse('2026-01-01T12:00:00Z');
 
-function fakeModels(rows: { _id: string; orgId: string; startedAt: Date; deadlineAt: Date; status: string }[]) {
+function fakeModels(rows: { _id: string; orgId: string; workflowId?: string; startedAt: Date; deadlineAt: Date; status: string }[]) {
   const queries: unknown[] = [];
   const models = {
     Execution: {

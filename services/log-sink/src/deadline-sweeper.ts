@@ -1,4 +1,4 @@
-import { createEvent, TOPICS } from '@botwot/shared/events';
+import { createEvent, ids, TOPICS } from '@botwot/shared/events';
 import type { Models } from '@botwot/shared/db';
 import type { EventPublisher } from '@botwot/shared/kafka';
 import type { Logger } from '@botwot/shared/observability';
@@ -6,7 +6,8 @@ import type { Logger } from '@botwot/shared/observability';
 /**
  * Fails executions still `running` past their deadline (plus a grace period), by publishing
  * `execution.failed` with a timeout error onto the execution-events topic, which this service then
- * records like any other ending. Safe to run in every instance at once: the event id is fixed per
+ * records like any other ending. The query is an equality on `status` (an index lookup); the
+ * deadline is compared on the running executions it returns. Safe to run in every instance at once: the event id is fixed per
  * execution and an execution that has already ended keeps its first ending.
  */
 export function createDeadlineSweeper(deps: { models: Models; publisher: EventPublisher; logger: Logger; graceMs: number; batchSize: number; now?: () => number }) {
@@ -14,7 +15,7 @@ export function createDeadlineSweeper(deps: { models: Models; publisher: EventPu
   return async function sweep(): Promise<number> {
     const cutoff = new Date(now() - deps.graceMs);
     const overdue = await deps.models.Execution.find({ status: 'running', deadlineAt: { $lt: cutoff } })
-      .select({ _id: 1, orgId: 1, startedAt: 1, deadlineAt: 1 })
+      .select({ _id: 1, orgId: 1, workflowId: 1, startedAt: 1, deadlineAt: 1 })
       .limit(deps.batchSize)
       .lean();
     if (overdue.length === 0) return 0;
@@ -22,12 +23,13 @@ export function createDeadlineSweeper(deps: { models: Models; publisher: EventPu
     await deps.publisher.publish(
       overdue.map((e) => ({
         topic: TOPICS.executionEvents,
-        key: String(e._id),
+        key: e.workflowId,
         event: createEvent('execution.failed', {
           orgId: e.orgId,
           executionId: String(e._id),
-          eventId: `${String(e._id)}:deadline`,
+          eventId: ids.deadlineEvent(String(e._id)),
           data: {
+            workflowId: e.workflowId,
             error: { code: 'EXECUTION_TIMEOUT', kind: 'non_retryable', message: `execution did not end by its deadline ${e.deadlineAt?.toISOString() ?? ''}` },
             completedAt: new Date(at).toISOString(),
             totalDurationMs: Math.max(0, at - e.startedAt.getTime()),

@@ -6,8 +6,9 @@ import { createKafkaRuntime, runService, stopInReverse } from '@botwot/shared/se
 import { readConfig } from './config.js';
 import { createDeadlineSweeper, every } from './deadline-sweeper.js';
 import { createHandlers } from './handlers/index.js';
+import { createRowWriter } from './write-rows.js';
 
-/** Composition root: the only writer of workflow_executions and execution_logs. */
+/** Composition root: the only writer of workflow_executions, execution_logs and their counters. */
 const config = readConfig();
 const rt = await createKafkaRuntime('log-sink', config);
 
@@ -22,13 +23,12 @@ await runService({
       ...rt,
       groupId: 'log-sink',
       topics: [TOPICS.executionEvents],
-      handlers: createHandlers({ models, metrics: rt.metrics }),
+      handlers: createHandlers(),
+      stage: createRowWriter({ models, metrics: rt.metrics, logger: rt.logger }),
       delivery: 'at-least-once',
-      // Fewer writers than Mongo connections (connectMongo's pool holds 20): with the default 32, a
-      // backlog after a restart took every connection, /readyz's ping queued behind the writes and
-      // timed out, and the instance stayed "not ready" until the backlog was written (the launcher
-      // gave up on it after 60 s). A single-writer store such as FerretDB/SQLite gains nothing from more.
-      concurrency: 16,
+      concurrency: config.CONSUMER_CONCURRENCY ?? 64,
+      maxInFlight: config.CONSUMER_MAX_IN_FLIGHT,
+      maxMessageBytes: config.KAFKA_MAX_MESSAGE_BYTES,
     });
     const publisher = await createPublisher(rt.kafka, rt.codec);
     const sweeper = every(

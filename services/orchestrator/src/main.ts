@@ -3,7 +3,7 @@ import { TOPICS } from '@botwot/shared/events';
 import { kafkaReachable, runConsumer } from '@botwot/shared/kafka';
 import { startOpsServer } from '@botwot/shared/observability';
 import { createKafkaRuntime, runService, stopInReverse } from '@botwot/shared/service';
-import { createMongoClaims } from './claims.js';
+import { createClaimStage, createMongoClaimStore } from './claims.js';
 import { readConfig } from './config.js';
 import { createHandlers } from './handlers/index.js';
 import { createWorkflowSource } from './workflow-cache.js';
@@ -18,18 +18,16 @@ await runService({
   start: async () => {
     const mongo = await connectMongo(config.MONGO_URL, { appName: 'orchestrator' });
     const models = createModels(mongo);
-    const handlers = createHandlers({
-      workflows: createWorkflowSource(models, config.WORKFLOW_CACHE_SIZE),
-      claims: createMongoClaims(mongo),
-      executionTimeoutMs: config.EXECUTION_TIMEOUT_MS,
-      now: Date.now,
-    });
     const consumer = await runConsumer({
       ...rt,
       groupId: 'orchestrator',
       topics: [TOPICS.executionRequested, TOPICS.triggerEvents, TOPICS.stepResults],
-      handlers,
+      handlers: createHandlers({ workflows: createWorkflowSource(models, config.WORKFLOW_CACHE_SIZE), executionTimeoutMs: config.EXECUTION_TIMEOUT_MS, now: Date.now }),
+      stage: createClaimStage(createMongoClaimStore(mongo)),
       delivery: 'transactional',
+      concurrency: config.CONSUMER_CONCURRENCY ?? 64,
+      maxInFlight: config.CONSUMER_MAX_IN_FLIGHT,
+      maxMessageBytes: config.KAFKA_MAX_MESSAGE_BYTES,
     });
     const ops = await startOpsServer(config.OPS_PORT, {
       metrics: rt.metrics,

@@ -16,6 +16,6 @@ await startRunner({
   executors: createUtilityNodes({ botcore, defaultTemperature: config.TEXT_GEN_DEFAULT_TEMPERATURE }),
   opsPort: config.OPS_PORT,
   shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
-  concurrency: config.RUNNER_CONCURRENCY,
+  consumer: config,
   onStop: async () => guard.shutdown(),
 });

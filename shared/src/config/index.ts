@@ -14,6 +14,12 @@ export const baseEnvSchema = z.object({
   INSTANCE_ID: z.string().min(1).optional(),
   /** topic partitions created at start when a topic is missing */
   KAFKA_TOPIC_PARTITIONS: z.coerce.number().int().min(1).max(256).default(6),
+  /** handlers running at once per consumer (different keys; one key runs in order); each service has its own default */
+  CONSUMER_CONCURRENCY: z.coerce.number().int().min(1).max(5_000).optional(),
+  /** messages fetched and not yet committed, per consumer; fetching waits beyond it */
+  CONSUMER_MAX_IN_FLIGHT: z.coerce.number().int().min(10).max(100_000).default(2_000),
+  /** largest message a service produces, bytes: the broker's message.max.bytes (1 MiB by default) less headroom */
+  KAFKA_MAX_MESSAGE_BYTES: z.coerce.number().int().min(10_000).default(900_000),
   /** ms to finish in-flight work on SIGTERM before exiting anyway */
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).default(15_000),
 });

@@ -1,3 +1,5 @@
 export * from './connection.js';
 export * from './models.js';
 export * from './workflow-reader.js';
+export * from './execution-pages.js';
+export * from './storable.js';

@@ -12,7 +12,9 @@ const workflowSchema = new Schema(
     description: { type: String },
     status: { type: String, enum: ['active', 'archived'], default: 'active' },
     latestVersion: { type: Number, required: true },
-    /** the trigger type of the latest version, for matching trigger events */
+    /** the latest version that passed validation: what trigger events start (a draft never runs) */
+    liveVersion: { type: Number },
+    /** the trigger type of the live version, for matching trigger events */
     triggerType: { type: String },
     /** optional channel filter: only trigger events from this channel start it */
     triggerChannelId: { type: String },
@@ -43,7 +45,19 @@ const workflowStepSchema = new Schema(
 workflowStepSchema.index({ workflowId: 1, version: 1, position: 1 });
 workflowStepSchema.index({ workflowId: 1, version: 1, stepId: 1 }, { unique: true });
 
-/** One run. `_id` is the executionId. Written only by the log-sink. */
+/** How an execution ended, or that it has not yet. */
+export const EXECUTION_STATUSES = ['running', 'completed', 'failed', 'cancelled'] as const;
+export type ExecutionStatus = (typeof EXECUTION_STATUSES)[number];
+/** The statuses an execution ends in: each has its own numbering for list pages. */
+export const ENDED_STATUSES = ['completed', 'failed', 'cancelled'] as const;
+export type EndedStatus = (typeof ENDED_STATUSES)[number];
+
+/**
+ * One run. `_id` is the executionId. Written only by the log-sink.
+ * `seq` numbers a workflow's executions in the order they started, `statusSeq` those of one ended
+ * status in the order they ended; `page` and `statusPage` group them by fifty so a list page is an
+ * equality lookup (see execution-pages.ts), whatever the database can or cannot push down.
+ */
 const executionSchema = new Schema(
   {
     _id: { type: String, required: true },
@@ -52,7 +66,7 @@ const executionSchema = new Schema(
     orgId: { type: String, required: true },
     userId: { type: String, required: true },
     mode: { type: String, enum: ['live', 'test'], default: 'live' },
-    status: { type: String, enum: ['running', 'completed', 'failed'], default: 'running' },
+    status: { type: String, enum: EXECUTION_STATUSES, default: 'running' },
     triggerData: { type: mixed, required: true },
     finalOutput: { type: mixed },
     totalDuration: { type: Number },
@@ -64,16 +78,24 @@ const executionSchema = new Schema(
     failedStepId: { type: String },
     resumeState: { type: mixed },
     retryOf: { type: mixed },
+    seq: { type: Number, required: true },
+    page: { type: String, required: true },
+    statusSeq: { type: Number },
+    statusPage: { type: String },
+    /** the event that ended it: a redelivered ending recognises its own earlier write */
+    endEventId: { type: String },
+    /** UTC day it started, for retention by an equality filter */
+    day: { type: String, required: true },
   },
   { timestamps: true, collection: 'workflow_executions', versionKey: false, minimize: false },
 );
-executionSchema.index({ workflowId: 1, startedAt: -1 });
-executionSchema.index({ orgId: 1, userId: 1 });
-executionSchema.index({ status: 1 });
-executionSchema.index({ orgId: 1, workflowId: 1, status: 1, startedAt: -1 });
+executionSchema.index({ page: 1 });
+executionSchema.index({ statusPage: 1 });
 executionSchema.index({ status: 1, deadlineAt: 1 });
+executionSchema.index({ orgId: 1, workflowId: 1, status: 1, startedAt: -1 });
+executionSchema.index({ day: 1 });
 
-/** One step's row. `_id` is `${executionId}:${stepOrder}`, so a redelivered event rewrites the same row. */
+/** One step's row. `_id` is ids.logRow(executionId, stepOrder), so a redelivered event finds it written. */
 const executionLogSchema = new Schema(
   {
     _id: { type: String, required: true },
@@ -93,11 +115,28 @@ const executionLogSchema = new Schema(
     tries: { type: mixed },
     startedAt: { type: Date, required: true },
     completedAt: { type: Date },
+    day: { type: String },
   },
   { timestamps: true, collection: 'execution_logs', versionKey: false, minimize: false },
 );
 executionLogSchema.index({ executionId: 1, stepOrder: 1 });
-executionLogSchema.index({ status: 1 });
+executionLogSchema.index({ day: 1 });
+
+/**
+ * Per workflow: how many executions started and how many ended in each status, written by the
+ * one log-sink member that owns the workflow's partition. `applied` is the last offset applied per
+ * partition, so a redelivered event is not counted twice.
+ */
+const executionStatsSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    orgId: { type: String, required: true },
+    seq: { type: Number, required: true },
+    ended: { type: mixed, required: true },
+    applied: { type: mixed, required: true },
+  },
+  { timestamps: true, collection: 'workflow_execution_stats', versionKey: false, minimize: false },
+);
 
 /** Idempotency-Key → executionId, per org, so a repeated execute request starts nothing new. */
 const executionRequestSchema = new Schema(
@@ -121,6 +160,16 @@ export type WorkflowStepDoc = InferSchemaType<typeof workflowStepSchema>;
 export type ExecutionDoc = InferSchemaType<typeof executionSchema>;
 export type ExecutionLogDoc = InferSchemaType<typeof executionLogSchema>;
 export type ExecutionRequestDoc = InferSchemaType<typeof executionRequestSchema>;
+export interface ExecutionStatsDoc {
+  _id: string;
+  orgId: string;
+  /** executions started */
+  seq: number;
+  /** executions ended, by status */
+  ended: Record<EndedStatus, number>;
+  /** last offset applied, by partition of the execution-events topic */
+  applied: Record<string, number>;
+}
 
 export interface Models {
   Workflow: Model<WorkflowDoc>;
@@ -128,6 +177,7 @@ export interface Models {
   Execution: Model<ExecutionDoc>;
   ExecutionLog: Model<ExecutionLogDoc>;
   ExecutionRequest: Model<ExecutionRequestDoc>;
+  ExecutionStats: Model<ExecutionStatsDoc>;
   WorkflowEditLock: Model<InferSchemaType<typeof workflowEditLockSchema>>;
 }
 
@@ -139,6 +189,7 @@ export function createModels(conn: Connection): Models {
     Execution: conn.model('Execution', executionSchema),
     ExecutionLog: conn.model('ExecutionLog', executionLogSchema),
     ExecutionRequest: conn.model('ExecutionRequest', executionRequestSchema),
+    ExecutionStats: conn.model<ExecutionStatsDoc>('ExecutionStats', executionStatsSchema),
     WorkflowEditLock: conn.model('WorkflowEditLock', workflowEditLockSchema),
   };
 }

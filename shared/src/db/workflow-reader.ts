@@ -7,14 +7,41 @@ export interface WorkflowVersion {
   steps: StepDefinition[];
 }
 
-/** Reads one version of an org's workflow with its steps in order; null when the org has no such workflow or version. */
+/** A version's steps never change once written: readers keep the recent ones (least recently used go first). */
+export class StepsCache {
+  private readonly entries = new Map<string, StepDefinition[]>();
+  constructor(private readonly maxEntries = 1_000) {}
+  get(workflowId: string, version: number): StepDefinition[] | undefined {
+    const key = `${workflowId}:${version}`;
+    const hit = this.entries.get(key);
+    if (hit) {
+      this.entries.delete(key);
+      this.entries.set(key, hit);
+    }
+    return hit;
+  }
+  set(workflowId: string, version: number, steps: StepDefinition[]): void {
+    if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value as string);
+    this.entries.set(`${workflowId}:${version}`, steps);
+  }
+}
+
+/**
+ * Reads one version of an org's workflow with its steps in order; null when the org has no such
+ * workflow or version. The workflow document is read every time (its status and latest version
+ * change); the steps come from `cache` when given.
+ */
 export async function readWorkflowVersion(
   models: Models,
   q: { orgId: string; workflowId: string; version?: number },
+  cache?: StepsCache,
 ): Promise<WorkflowVersion | null> {
   const workflow = await models.Workflow.findOne({ _id: q.workflowId, orgId: q.orgId }).lean<WorkflowDoc & { _id: string }>();
   if (!workflow) return null;
   const version = q.version ?? workflow.latestVersion;
+  if (version > workflow.latestVersion) return null;
+  const cached = cache?.get(q.workflowId, version);
+  if (cached) return { workflow, version, steps: cached };
   const rows = await models.WorkflowStep.find({ workflowId: q.workflowId, orgId: q.orgId, version }).sort({ position: 1 }).lean();
   if (rows.length === 0 && version !== workflow.latestVersion) return null;
   const steps = rows.map((r) =>
@@ -29,5 +56,6 @@ export async function readWorkflowVersion(
       retry: r.retry ?? undefined,
     }),
   );
+  if (rows.length > 0) cache?.set(q.workflowId, version, steps);
   return { workflow, version, steps };
 }

@@ -23,6 +23,7 @@ export type StepErrorInfo = z.infer<typeof stepErrorSchema>;
 /**
  * Everything a step needs to run and the orchestrator needs to continue afterwards.
  * It travels with the command and comes back with the result: the orchestrator keeps no state.
+ * Each output is held once; the flat variables templates read are derived from it (variablesOf).
  */
 export const executionStateSchema = z.object({
   workflowId: z.string(),
@@ -31,23 +32,27 @@ export const executionStateSchema = z.object({
   mode: executionModeSchema,
   startedAt: isoDate,
   deadlineAt: isoDate,
-  /** flat variables: trigger data merged with every step's output so far */
-  vars: json,
+  /** the trigger data as received */
+  triggerData: json,
   /** each finished step's output by stepId, for `{{steps.<id>.<field>}}` */
   steps: z.record(z.string(), json),
-  /** stepOrder of the next log row */
+  /** the order outputs were merged in: a later output's field wins in the flat variables */
+  order: z.array(z.string()),
+  /** stepOrder of the next log row; also the execution's progress, checked to drop stale results */
   stepOrder: z.number().int().min(0),
 });
 export type ExecutionState = z.infer<typeof executionStateSchema>;
+
+/** What a retry from the failed step resumes with: the outputs before the failure. */
+export const resumeStateSchema = z.object({ steps: z.record(z.string(), json), order: z.array(z.string()), stepOrder: z.number().int().min(0) });
+export type ResumeState = z.infer<typeof resumeStateSchema>;
 
 export const retryOfSchema = z.object({
   executionId: z.string(),
   from: z.enum(['start', 'failed_step']),
   /** when resuming at the failed step: where to start and the state it had */
   resumeStepId: z.string().optional(),
-  vars: json.optional(),
-  steps: z.record(z.string(), json).optional(),
-  stepOrder: z.number().int().min(0).optional(),
+  resume: resumeStateSchema.optional(),
 });
 
 /** The gateway asks for a run of one workflow version. Key: executionId. */
@@ -86,7 +91,6 @@ export const stepCommand = defineEvent(
     step: stepDefinitionSchema,
     stepType: z.string(),
     nodeType: z.string(),
-    attempt: z.number().int().min(1),
     state: executionStateSchema,
   }),
 );
@@ -98,7 +102,6 @@ const stepOutcome = z.object({
   stepId: z.string(),
   stepType: z.string(),
   nodeType: z.string(),
-  attempt: z.number().int().min(1),
   /** what the step was given after templating (its rendered config) */
   input: json,
   startedAt: isoDate,
@@ -115,7 +118,10 @@ export const stepCompleted = defineEvent('step.completed', 1, stepOutcome.extend
 /** A runner gave up on a step. Key: executionId. */
 export const stepFailed = defineEvent('step.failed', 1, stepOutcome.extend({ error: stepErrorSchema }));
 
-/** Lifecycle: an execution began. Key: executionId. */
+/**
+ * Lifecycle: an execution began. Lifecycle events are keyed by workflowId, so that one log-sink
+ * member writes all of a workflow's executions (it numbers them for the list pages).
+ */
 export const executionStarted = defineEvent(
   'execution.started',
   1,
@@ -131,11 +137,12 @@ export const executionStarted = defineEvent(
   }),
 );
 
-/** Lifecycle: one step's log row, complete. Key: executionId. */
+/** Lifecycle: one step's log row, complete. Key: workflowId, like every lifecycle event. */
 export const stepRecorded = defineEvent(
   'step.recorded',
   1,
   z.object({
+    workflowId: z.string(),
     stepId: z.string(),
     stepType: z.string(),
     nodeType: z.string(),
@@ -152,23 +159,24 @@ export const stepRecorded = defineEvent(
   }),
 );
 
-/** Lifecycle: the end. Key: executionId. */
+/** Lifecycle: the end. Key: workflowId. */
 export const executionCompleted = defineEvent(
   'execution.completed',
   1,
-  z.object({ finalOutput: json, completedAt: isoDate, totalDurationMs: z.number().int().min(0) }),
+  z.object({ workflowId: z.string(), finalOutput: json, completedAt: isoDate, totalDurationMs: z.number().int().min(0) }),
 );
 
 export const executionFailed = defineEvent(
   'execution.failed',
   1,
   z.object({
+    workflowId: z.string(),
     error: stepErrorSchema,
     completedAt: isoDate,
     totalDurationMs: z.number().int().min(0),
     /** state at the failure, so a retry can resume from the failed step */
     failedStepId: z.string().optional(),
-    resumeState: z.object({ vars: json, steps: z.record(z.string(), json), stepOrder: z.number().int() }).optional(),
+    resumeState: resumeStateSchema.optional(),
   }),
 );
 

@@ -3,3 +3,5 @@ export * from './step-definition.js';
 export * from './catalog.js';
 export * from './topics.js';
 export * from './parse.js';
+export * from './ids.js';
+export * from './variables.js';

@@ -15,7 +15,7 @@ export type StepType = (typeof STEP_TYPES)[number];
 /** The categories that have a runner (triggers run inline in the orchestrator). */
 export type RunnerCategory = Exclude<StepType, 'trigger'>;
 
-// no dots or colons: a step id is one segment of `{{steps.<stepId>.<field>}}` and of `executionId:stepId:attempt`
+// no dots or colons: a step id is one segment of `{{steps.<stepId>.<field>}}` and of the ids in ids.ts
 const id = z.string().min(1).max(100).regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only');
 
 /** A branch: the first route whose condition holds picks the next step. */

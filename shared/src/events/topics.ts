@@ -1,6 +1,9 @@
 import type { EventType, RunnerCategory } from './index.js';
 
-/** Every Kafka topic, with the event types it carries. Keys are executionId except for triggers (orgId). */
+/**
+ * Every Kafka topic, with the event types it carries. Keys: executionId for requests, commands and
+ * results; workflowId for lifecycle events (execution.events); orgId for trigger events.
+ */
 export const TOPICS = {
   executionRequested: 'workflow.execution.requested',
   triggerEvents: 'workflow.trigger.events',
@@ -15,7 +18,7 @@ export const TOPICS = {
 export type TopicName = (typeof TOPICS)[keyof typeof TOPICS];
 
 /** Which event types may appear on which topic; consumers reject the rest to the dead-letter topic. */
-export const TOPIC_EVENTS: Record<Exclude<TopicName, 'workflow.dead-letter'>, readonly EventType[]> = {
+export const TOPIC_EVENTS = {
   'workflow.execution.requested': ['execution.requested'],
   'workflow.trigger.events': ['trigger.received'],
   'workflow.step.agent': ['step.command'],
@@ -28,10 +31,18 @@ export const TOPIC_EVENTS: Record<Exclude<TopicName, 'workflow.dead-letter'>, re
     'execution.completed',
     'execution.failed',
   ],
-};
+} as const satisfies Record<Exclude<TopicName, 'workflow.dead-letter'>, readonly EventType[]>;
+
+/** A topic some consumer reads (every topic but the dead-letter one). */
+export type ConsumedTopic = keyof typeof TOPIC_EVENTS;
+/** The event types that may arrive on the given topics. */
+export type EventsOn<T extends ConsumedTopic> = (typeof TOPIC_EVENTS)[T][number];
+
+/** A topic that carries step commands. */
+export type CommandTopic = (typeof TOPICS)['agentCommands' | 'actionCommands' | 'utilityCommands'];
 
 /** The topic that carries step commands for one runner category. */
-export function commandTopic(category: RunnerCategory): TopicName {
+export function commandTopic(category: RunnerCategory): CommandTopic {
   switch (category) {
     case 'agent':
       return TOPICS.agentCommands;

@@ -21,15 +21,14 @@ export function subjectFor(type: EventType, version: number): string {
 }
 
 /**
- * Confluent wire format (magic byte 0, schema id, JSON) against a schema registry. The JSON Schema
- * of each event type is generated from its zod schema and registered on first use. Plain JSON
- * messages are still accepted on decode, so external producers need no registry client.
+ * Confluent wire format (magic byte 0, a 4-byte schema id, JSON) against a schema registry. The
+ * JSON Schema of each event type is generated from its zod schema and registered on first use.
+ * The registry gives the ids; the bytes are written and read here, without the registry client's
+ * JSON-Schema validation: consumers validate every event once, with zod. Plain JSON messages are
+ * accepted on decode, so external producers need no registry client.
  */
 export function registryCodec(url: string): EventCodec {
-  const isDate = (v: string) => !Number.isNaN(Date.parse(v));
-  const isUri = (v: string) => URL.canParse(v);
-  // The registry client validates with Ajv, which knows no formats by itself; zod validates them again after decoding.
-  const registry = new SchemaRegistry({ host: url }, { [SchemaType.JSON]: { strict: false, formats: { 'date-time': isDate, uri: isUri } } as never });
+  const registry = new SchemaRegistry({ host: url });
   const ids = new Map<string, Promise<number>>();
   const idFor = (type: EventType, version: number): Promise<number> => {
     const subject = subjectFor(type, version);
@@ -44,7 +43,11 @@ export function registryCodec(url: string): EventCodec {
     return id;
   };
   return {
-    encode: async (event) => registry.encode(await idFor(event.type, event.version), event),
-    decode: async (value) => (value[0] === 0 ? ((await registry.decode(value)) as unknown) : (JSON.parse(value.toString('utf8')) as unknown)),
+    async encode(event) {
+      const header = Buffer.alloc(5);
+      header.writeUInt32BE(await idFor(event.type, event.version), 1);
+      return Buffer.concat([header, Buffer.from(JSON.stringify(event))]);
+    },
+    decode: async (value) => JSON.parse((value[0] === 0 ? value.subarray(5) : value).toString('utf8')) as unknown,
   };
 }

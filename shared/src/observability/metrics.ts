@@ -9,7 +9,7 @@ export function createMetrics(service: string) {
     registry,
     messagesConsumed: new Counter({
       name: 'botwot_messages_consumed_total',
-      help: 'Kafka messages handled, by topic and outcome (ok, dead_lettered, ignored)',
+      help: 'Kafka messages handled, by topic and outcome (ok, dead_lettered, ignored, duplicate)',
       labelNames: ['topic', 'outcome'],
       registers: [registry],
     }),
@@ -17,6 +17,12 @@ export function createMetrics(service: string) {
       name: 'botwot_consumer_lag',
       help: 'Messages behind the high watermark in the last batch, by topic and partition',
       labelNames: ['topic', 'partition'],
+      registers: [registry],
+    }),
+    commitDuration: new Histogram({
+      name: 'botwot_commit_duration_seconds',
+      help: 'Time one commit cycle (outputs and offsets of every partition) took',
+      buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5],
       registers: [registry],
     }),
     executions: new Counter({

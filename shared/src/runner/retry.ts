@@ -1,6 +1,6 @@
 import { retryPolicySchema, type RetryPolicy } from '../events/index.js';
 import { StepError, toStepError } from '../errors/index.js';
-import { sleep } from '../kafka/concurrency.js';
+import { backoffDelay, sleep } from '../async/index.js';
 
 export interface Try {
   at: string;
@@ -14,8 +14,7 @@ export const DEFAULT_RETRY: RetryPolicy = retryPolicySchema.parse({});
 
 /** Backoff before try `n + 1` (n ≥ 1): exponential with full jitter between half and all of it. */
 export function backoffMs(policy: RetryPolicy, n: number): number {
-  const ceiling = Math.min(policy.maxDelayMs, policy.initialDelayMs * 2 ** (n - 1));
-  return Math.round(ceiling * (0.5 + Math.random() * 0.5));
+  return backoffDelay(n, { initialMs: policy.initialDelayMs, maxMs: policy.maxDelayMs });
 }
 
 /**

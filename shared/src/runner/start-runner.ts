@@ -14,8 +14,8 @@ export async function startRunner(opts: {
   executors: NodeExecutors;
   opsPort: number;
   shutdownTimeoutMs: number;
-  /** steps run at once per batch (each waits on a downstream, so this is I/O concurrency) */
-  concurrency: number;
+  /** consumer settings from the service's config */
+  consumer: { CONSUMER_CONCURRENCY?: number | undefined; CONSUMER_MAX_IN_FLIGHT: number; KAFKA_MAX_MESSAGE_BYTES: number };
   /** stops clients such as breakers after the consumer has stopped */
   onStop?: () => Promise<void>;
 }): Promise<void> {
@@ -28,9 +28,12 @@ export async function startRunner(opts: {
         ...rt,
         groupId: `${opts.category}-runner`,
         topics: [commandTopic(opts.category)],
-        handlers: { 'step.command': createStepCommandHandler({ executors: opts.executors, metrics: rt.metrics }) },
+        handlers: { 'step.command': createStepCommandHandler({ executors: opts.executors, metrics: rt.metrics, maxOutputBytes: opts.consumer.KAFKA_MAX_MESSAGE_BYTES }) },
         delivery: 'transactional',
-        concurrency: opts.concurrency,
+        // each step waits on a downstream: this is I/O concurrency, and one slow call holds only its own key
+        concurrency: opts.consumer.CONSUMER_CONCURRENCY ?? 256,
+        maxInFlight: opts.consumer.CONSUMER_MAX_IN_FLIGHT,
+        maxMessageBytes: opts.consumer.KAFKA_MAX_MESSAGE_BYTES,
       });
       const ops = await startOpsServer(opts.opsPort, {
         metrics: rt.metrics,

@@ -17,7 +17,6 @@ function command(step: Record<string, unknown>, deadlineInMs = 60_000) {
       step: { config: {}, ...step } as never,
       stepType: 'action',
       nodeType: 'send_whatsapp',
-      attempt: 1,
       state: {
         workflowId: 'wf',
         version: 1,
@@ -25,8 +24,9 @@ function command(step: Record<string, unknown>, deadlineInMs = 60_000) {
         mode: 'live',
         startedAt: new Date(now).toISOString(),
         deadlineAt: new Date(now + deadlineInMs).toISOString(),
-        vars: { phone_number: '+1', name: 'Asha' },
+        triggerData: { phone_number: '+1', name: 'Asha' },
         steps: {},
+        order: [],
         stepOrder: 1,
       },
     },
@@ -56,7 +56,7 @@ describe('the shared step.command handler', () => {
       },
     });
     expect(result.type).toBe('step.completed');
-    expect(seen).toEqual({ text: 'Hi Asha {{missing}}', key: 'exe:reply:1' });
+    expect(seen).toEqual({ text: 'Hi Asha {{missing}}', key: 'exe:reply' });
     expect(result.data.input).toMatchObject({ messageTemplate: 'Hi Asha {{missing}}', missingVariables: ['missing'] });
     expect(result.eventId).toBe('exe:reply:1:result');
   });
@@ -119,5 +119,27 @@ describe('the shared step.command handler', () => {
     expect(called).toBe(false);
     expect(result.type).toBe('step.failed');
     if (result.type === 'step.failed') expect(result.data.error.code).toBe('INVALID_CONFIG');
+  });
+});
+
+describe('the step limits', () => {
+  it('fails a step whose templates render past the input limit, without calling anything', async () => {
+    let called = false;
+    const many = Array.from({ length: 40 }, () => '{{name}}').join(' ');
+    const step = whatsappStep({ config: { actionType: 'send_whatsapp', messageTemplate: many } });
+    const cmd = command(step);
+    cmd.data.state.triggerData = { phone_number: '+1', name: 'x'.repeat(10_000) };
+    const out = await createStepCommandHandler({ executors: { 'action/send_whatsapp': async () => ((called = true), {}) }, metrics })(cmd as never, ctx);
+    const result = (out as { event: AnyEvent }[])[0]?.event as Extract<AnyEvent, { type: 'step.failed' }>;
+    expect(result.type).toBe('step.failed');
+    expect(result.data.error.code).toBe('TEMPLATE_TOO_LARGE');
+    expect(called).toBe(false);
+  });
+
+  it('fails a step whose output is past the output limit, keeping only a preview of it', async () => {
+    const result = await run({ 'action/send_whatsapp': async () => ({ blob: 'y'.repeat(300_000) }) });
+    expect(result.type).toBe('step.failed');
+    expect((result as Extract<AnyEvent, { type: 'step.failed' }>).data.error.code).toBe('OUTPUT_TOO_LARGE');
+    expect(JSON.stringify(result.data.input).length).toBeLessThan(10_000);
   });
 });

@@ -1,11 +1,11 @@
-import { createEvent, DEFAULT_STEP_TIMEOUT_MS, TOPICS, type EventOf, type ExecutionMode } from '../events/index.js';
+import { createEvent, DEFAULT_STEP_TIMEOUT_MS, ids, TOPICS, variablesOf, type EventOf, type ExecutionMode } from '../events/index.js';
 import { nonRetryable, StepError } from '../errors/index.js';
 import type { Handler } from '../kafka/handlers.js';
 import type { Outgoing } from '../kafka/publisher.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
-import { parseNodeConfig, renderConfig, type NodeConfig, type NodeKey, type TemplateScope } from '../workflow/index.js';
-import { DEFAULT_RETRY, runWithRetry } from './retry.js';
+import { jsonBytes, LIMITS, parseNodeConfig, renderConfig, TemplateTooLargeError, truncated, type NodeConfig, type NodeKey, type TemplateScope } from '../workflow/index.js';
+import { DEFAULT_RETRY, runWithRetry, type Try } from './retry.js';
 
 type StepCommand = EventOf<'step.command'>;
 
@@ -17,7 +17,7 @@ export interface NodeCall<C> {
   executionId: string;
   orgId: string;
   stepId: string;
-  /** `${executionId}:${stepId}:${attempt}`: passed to providers that dedupe on it */
+  /** ids.idempotencyKey(executionId, stepId): passed to providers that dedupe on it */
   idempotencyKey: string;
   mode: ExecutionMode;
   /** aborts at the step's deadline */
@@ -29,38 +29,44 @@ export interface NodeCall<C> {
 export type NodeExecutor<K extends NodeKey> = (call: NodeCall<NodeConfig<K>>) => Promise<Record<string, unknown>>;
 export type NodeExecutors = { [K in NodeKey]?: NodeExecutor<K> };
 
+type Outcome = { output: Record<string, unknown> } | { error: StepError };
+
 /**
  * The `step.command` handler every runner shares: validate the config against the node type,
- * render its templates, run the node's executor under the step's deadline and retry policy, and
- * answer with `step.completed` or `step.failed` (deterministic ids, so a redelivery changes nothing).
+ * render its templates within the input limit, run the node's executor under the step's deadline
+ * and retry policy, check the output against its limit, and answer with `step.completed` or
+ * `step.failed` (deterministic ids, so a redelivery changes nothing).
  */
-export function createStepCommandHandler(deps: { executors: NodeExecutors; metrics: Metrics; now?: () => number }): Handler<StepCommand> {
+export function createStepCommandHandler(deps: { executors: NodeExecutors; metrics: Metrics; now?: () => number; maxOutputBytes?: number }): Handler<StepCommand> {
   const now = deps.now ?? Date.now;
+  const outputLimit = Math.min(LIMITS.stepOutputBytes, deps.maxOutputBytes ?? Number.POSITIVE_INFINITY);
   return async (command, ctx) => {
-    const { step, state, attempt } = command.data;
+    const { step, state, nodeType, stepType } = command.data;
     const executionId = command.executionId as string;
-    const logger = ctx.logger.child({ executionId, stepId: step.stepId, nodeType: command.data.nodeType });
+    const logger = ctx.logger.child({ executionId, orgId: command.orgId, stepId: step.stepId, nodeType });
     const started = now();
     const deadline = Math.min(started + (step.timeoutMs ?? DEFAULT_STEP_TIMEOUT_MS), Date.parse(state.deadlineAt));
-    const scope: TemplateScope = { vars: state.vars, steps: state.steps };
+    const scope: TemplateScope = { vars: variablesOf(state), steps: state.steps };
 
-    const base = {
-      stepId: step.stepId,
-      stepType: command.data.stepType,
-      nodeType: command.data.nodeType,
-      attempt,
-      state,
-    };
-    const finish = (input: Record<string, unknown>, outcome: { output: Record<string, unknown> } | { error: StepError }, tries: { at: string; ok: boolean; error?: string; durationMs: number }[]): Outgoing[] => {
+    const finish = (input: Record<string, unknown>, outcome: Outcome, tries: Try[]): Outgoing[] => {
       const completedAt = now();
-      const timing = { startedAt: new Date(started).toISOString(), completedAt: new Date(completedAt).toISOString(), durationMs: completedAt - started };
-      const status = 'output' in outcome ? 'completed' : 'failed';
-      deps.metrics.stepDuration.observe({ node_type: command.data.nodeType, status }, (completedAt - started) / 1000);
-      const eventId = `${executionId}:${step.stepId}:${attempt}:result`;
+      const base = {
+        stepId: step.stepId,
+        stepType,
+        nodeType,
+        state,
+        input,
+        tries,
+        startedAt: new Date(started).toISOString(),
+        completedAt: new Date(completedAt).toISOString(),
+        durationMs: completedAt - started,
+      };
+      deps.metrics.stepDuration.observe({ node_type: nodeType, status: 'output' in outcome ? 'completed' : 'failed' }, (completedAt - started) / 1000);
+      const eventId = ids.resultEvent(executionId, step.stepId, state.stepOrder);
       const event =
         'output' in outcome
-          ? createEvent('step.completed', { orgId: command.orgId, executionId, eventId, data: { ...base, ...timing, input, tries, output: outcome.output } })
-          : createEvent('step.failed', { orgId: command.orgId, executionId, eventId, data: { ...base, ...timing, input, tries, error: outcome.error.toInfo(step.stepId) } });
+          ? createEvent('step.completed', { orgId: command.orgId, executionId, eventId, data: { ...base, output: outcome.output } })
+          : createEvent('step.failed', { orgId: command.orgId, executionId, eventId, data: { ...base, error: outcome.error.toInfo(step.stepId) } });
       return [{ topic: TOPICS.stepResults, key: executionId, event }];
     };
 
@@ -69,10 +75,17 @@ export function createStepCommandHandler(deps: { executors: NodeExecutors; metri
     const executor = deps.executors[parsed.key] as NodeExecutor<NodeKey> | undefined;
     if (!executor) return finish(step.config, { error: nonRetryable('UNSUPPORTED_NODE', `this runner does not run ${parsed.key}`) }, []);
 
-    const rendered = renderConfig(parsed.config as Record<string, unknown>, scope);
+    let rendered: { value: Record<string, unknown>; missing: string[] };
+    try {
+      rendered = renderConfig(parsed.config as Record<string, unknown>, scope, { maxBytes: LIMITS.stepInputBytes });
+    } catch (error) {
+      if (!(error instanceof TemplateTooLargeError)) throw error;
+      const message = `the step's config renders to more than ${LIMITS.stepInputBytes} bytes`;
+      return finish(step.config, { error: nonRetryable('TEMPLATE_TOO_LARGE', message) }, []);
+    }
     const input: Record<string, unknown> = { ...rendered.value };
     if (rendered.missing.length > 0) {
-      // The seed leaves unknown placeholders as written; we do the same, and say so in the log row.
+      // Unknown placeholders stay as written; the log row says which.
       input.missingVariables = rendered.missing;
       logger.warn({ missing: rendered.missing }, 'template variables not found; left as written');
     }
@@ -89,16 +102,24 @@ export function createStepCommandHandler(deps: { executors: NodeExecutors; metri
             executionId,
             orgId: command.orgId,
             stepId: step.stepId,
-            idempotencyKey: `${executionId}:${step.stepId}:${attempt}`,
+            idempotencyKey: ids.idempotencyKey(executionId, step.stepId),
             mode: state.mode,
             signal: controller.signal,
             logger,
           }),
         { policy: { ...DEFAULT_RETRY, ...step.retry }, signal: controller.signal, deadline },
       );
-      if (result.ok) return finish(input, { output: result.value }, result.tries);
-      logger.warn({ code: result.error.code, provider: result.error.provider, tries: result.tries.length }, 'step failed');
-      return finish(input, { error: result.error }, result.tries);
+      if (!result.ok) {
+        logger.warn({ code: result.error.code, provider: result.error.provider, tries: result.tries.length }, 'step failed');
+        return finish(input, { error: result.error }, result.tries);
+      }
+      const bytes = jsonBytes(result.value);
+      if (bytes > outputLimit) {
+        logger.warn({ bytes, limit: outputLimit }, 'step output too large');
+        const error = nonRetryable('OUTPUT_TOO_LARGE', `the step's output is ${bytes} bytes; the limit is ${outputLimit}`);
+        return finish({ ...input, output: truncated(result.value) }, { error }, result.tries);
+      }
+      return finish(input, { output: result.value }, result.tries);
     } finally {
       clearTimeout(timer);
     }

@@ -32,33 +32,63 @@ export function resolvePath(scope: TemplateScope, path: string): { found: boolea
   return lookup(scope.vars, parts);
 }
 
+/** A rendering grew past its byte budget; it is stopped before it takes the process's memory. */
+export class TemplateTooLargeError extends Error {
+  constructor(readonly limitBytes: number) {
+    super(`templates rendered to more than ${limitBytes} bytes`);
+    this.name = 'TemplateTooLargeError';
+  }
+}
+
+/** Counts what a rendering produces, across every string of a config. */
+class Budget {
+  private used = 0;
+  constructor(private readonly limit: number) {}
+  take(chars: number): void {
+    // a character is at most 3 UTF-8 bytes in a JS string's BMP; counting chars keeps this cheap
+    this.used += chars;
+    if (this.used > this.limit) throw new TemplateTooLargeError(this.limit);
+  }
+}
+
 function stringify(value: unknown): string {
   if (typeof value === 'string') return value;
   if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
   return JSON.stringify(value) ?? '';
 }
 
-/** Renders one template string. */
-export function renderTemplate(template: string, scope: TemplateScope): { text: string; missing: string[] } {
+/** Renders one template string; throws TemplateTooLargeError past the budget (default: no limit). */
+export function renderTemplate(template: string, scope: TemplateScope, budget: { take(chars: number): void } = new Budget(Number.POSITIVE_INFINITY)): { text: string; missing: string[] } {
   const missing: string[] = [];
+  let literal = template.length;
   const text = template.replace(PLACEHOLDER, (whole, path: string) => {
+    literal -= whole.length;
     const hit = resolvePath(scope, path);
     if (!hit.found) {
       missing.push(path);
+      budget.take(whole.length);
       return whole;
     }
-    return stringify(hit.value);
+    const value = stringify(hit.value);
+    budget.take(value.length);
+    return value;
   });
+  budget.take(literal);
   return { text, missing };
 }
 
-/** Renders every string inside a config (objects and arrays included); other values pass through. */
-export function renderConfig<T>(config: T, scope: TemplateScope): { value: T; missing: string[] } {
+/**
+ * Renders every string inside a config (objects and arrays included); other values pass through.
+ * `maxBytes` bounds what the whole rendering may produce: a config with many placeholders of a
+ * large value stops with TemplateTooLargeError instead of filling memory.
+ */
+export function renderConfig<T>(config: T, scope: TemplateScope, opts: { maxBytes?: number } = {}): { value: T; missing: string[] } {
   const missing: string[] = [];
+  const budget = new Budget(opts.maxBytes ?? Number.POSITIVE_INFINITY);
   const walk = (value: unknown, depth: number): unknown => {
     if (depth > 20) return value;
     if (typeof value === 'string') {
-      const r = renderTemplate(value, scope);
+      const r = renderTemplate(value, scope, budget);
       missing.push(...r.missing);
       return r.text;
     }

@@ -1,5 +1,6 @@
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
+import { resumeStateSchema } from '@botwot/shared/events';
 import type { AuthEnv } from '../auth.js';
 import { ApiError, notFound } from '../errors.js';
 import type { RateLimiter } from '../rate-limit.js';
@@ -17,7 +18,7 @@ const executeBody = z.object({
 });
 const waitQuery = (max: number) => z.object({ wait: z.coerce.number().min(0).max(max).optional() });
 const listQuery = z.object({
-  status: z.enum(['running', 'completed', 'failed', 'all']).optional(),
+  status: z.enum(['running', 'completed', 'failed', 'cancelled', 'all']).optional(),
   dateRange: z.enum(['24h', '7d', '30d', 'all']).optional(),
   page: z.coerce.number().int().min(1).max(1_000_000).default(1),
   limit: z.coerce.number().int().min(1).max(100).default(20),
@@ -114,12 +115,8 @@ export function executionRoutes(deps: ExecutionRouteDeps) {
     if (!original) throw notFound('execution');
     const body = c.req.valid('json');
     if (original.status === 'running') throw new ApiError(409, 'EXECUTION_RUNNING', 'the execution is still running');
-    const stored = original.resumeState as { encoding?: string; json?: string } | undefined;
-    // the log-sink keeps a state the database cannot hold as is in JSON text (see its storable.ts)
-    const resume = (stored?.encoding === 'json' && stored.json ? JSON.parse(stored.json) : stored) as
-      | { vars: Record<string, unknown>; steps: Record<string, Record<string, unknown>>; stepOrder: number }
-      | undefined;
-    if (body.from === 'failed_step' && (original.status !== 'failed' || !original.failedStepId || !resume)) {
+    const resume = resumeStateSchema.safeParse(original.resumeState);
+    if (body.from === 'failed_step' && (original.status !== 'failed' || !original.failedStepId || !resume.success)) {
       throw new ApiError(409, 'NO_FAILED_STEP', 'only an execution that failed at a step can be retried from that step');
     }
     const started = await deps.start({
@@ -129,8 +126,8 @@ export function executionRoutes(deps: ExecutionRouteDeps) {
       mode: original.mode === 'test' ? 'test' : 'live',
       version: body.version === 'original' ? original.version : undefined,
       retryOf:
-        body.from === 'failed_step' && resume
-          ? { executionId, from: 'failed_step', resumeStepId: original.failedStepId as string, vars: resume.vars, steps: resume.steps, stepOrder: resume.stepOrder }
+        body.from === 'failed_step' && resume.success
+          ? { executionId, from: 'failed_step', resumeStepId: original.failedStepId as string, resume: resume.data }
           : { executionId, from: 'start' },
     });
     return c.json({ success: true, executionId: started.executionId, status: 'running', retryOf: executionId, from: body.from, version: started.version }, 202);

@@ -1,12 +1,12 @@
-import type { ExecutionDoc, ExecutionLogDoc, Models } from '@botwot/shared/db';
+import { fromStorable, PAGE_SIZE, pageKey, statusPageKey, type EndedStatus, type ExecutionDoc, type ExecutionLogDoc, type ExecutionStatus, type Models } from '@botwot/shared/db';
 
-export type ExecutionView = Omit<ExecutionDoc, '_id'> & { id: string; executionId: string };
-export type LogView = Omit<ExecutionLogDoc, '_id'> & { id: string };
+export type ExecutionView = Omit<ExecutionDoc, '_id' | 'seq' | 'page' | 'statusSeq' | 'statusPage' | 'endEventId' | 'day'> & { id: string; executionId: string };
+export type LogView = Omit<ExecutionLogDoc, '_id' | 'day'> & { id: string };
 
 export interface ExecutionQuery {
   orgId: string;
   workflowId: string;
-  status?: 'running' | 'completed' | 'failed' | undefined;
+  status?: ExecutionStatus | undefined;
   since?: Date | undefined;
   skip: number;
   limit: number;
@@ -20,30 +20,97 @@ export interface ExecutionStore {
   logs(orgId: string, executionId: string): Promise<LogView[]>;
 }
 
-function view<T extends { _id: unknown }>(doc: T): Omit<T, '_id'> & { id: string } {
-  const { _id, ...rest } = doc;
-  return { id: String(_id), ...rest };
+type Row = ExecutionDoc & { _id: string };
+const INTERNAL = { seq: 0, page: 0, statusSeq: 0, statusPage: 0, endEventId: 0, day: 0 } as const;
+
+function executionView(row: Row): ExecutionView {
+  const { _id, seq: _s, page: _p, statusSeq: _ss, statusPage: _sp, endEventId: _e, day: _d, ...rest } = row;
+  return { id: _id, executionId: _id, ...rest, triggerData: fromStorable(rest.triggerData), ...(rest.finalOutput !== undefined ? { finalOutput: fromStorable(rest.finalOutput) } : {}) } as ExecutionView;
 }
 
+/**
+ * Every read is an equality lookup on an indexed key, so it costs the same at any history size:
+ * one execution by `_id`, its logs by `executionId`, a list page by the page keys of the numbers it
+ * shows (see shared/src/db/execution-pages.ts), totals from the workflow's counters.
+ */
 export function createMongoExecutionStore(models: Models): ExecutionStore {
+  const { Execution, ExecutionLog, ExecutionStats } = models;
+
+  /** The executions numbered `lo..hi` (newest first) in one numbering. */
+  async function range(q: ExecutionQuery, lo: number, hi: number): Promise<Row[]> {
+    if (hi < lo) return [];
+    const status = q.status as EndedStatus | undefined;
+    const pages: number[] = [];
+    for (let p = Math.floor(lo / PAGE_SIZE); p <= Math.floor(hi / PAGE_SIZE); p++) pages.push(p);
+    const rows = (
+      await Promise.all(
+        pages.map((p) =>
+          Execution.find(status ? { statusPage: statusPageKey(q.workflowId, status, p * PAGE_SIZE), orgId: q.orgId } : { page: pageKey(q.workflowId, p * PAGE_SIZE), orgId: q.orgId })
+            .select({ resumeState: 0 })
+            .lean<Row[]>(),
+        ),
+      )
+    ).flat();
+    const numberOf = (r: Row) => (status ? (r.statusSeq ?? 0) : r.seq);
+    return rows.filter((r) => numberOf(r) >= lo && numberOf(r) <= hi).sort((a, b) => numberOf(b) - numberOf(a));
+  }
+
+  /**
+   * The lowest number whose time is at or after `since` (start time in the all-executions
+   * numbering, end time in a status's): numbers follow time, so a binary search over pages finds
+   * it in a dozen lookups at a hundred thousand executions.
+   */
+  async function firstSince(q: ExecutionQuery, top: number, since: Date): Promise<number> {
+    const timeOf = (r: Row) => (q.status ? r.completedAt : r.startedAt)?.getTime() ?? 0;
+    let lowPage = 0;
+    let highPage = Math.floor(top / PAGE_SIZE);
+    let answer = top + 1;
+    while (lowPage <= highPage) {
+      const mid = Math.floor((lowPage + highPage) / 2);
+      const rows = await range(q, Math.max(1, mid * PAGE_SIZE), Math.min(top, mid * PAGE_SIZE + PAGE_SIZE - 1));
+      const inRange = rows.filter((r) => timeOf(r) >= since.getTime());
+      if (inRange.length === 0) lowPage = mid + 1;
+      else {
+        const number = (r: Row) => (q.status ? (r.statusSeq ?? 0) : r.seq);
+        answer = Math.min(answer, ...inRange.map(number));
+        if (inRange.length < rows.length) break;
+        highPage = mid - 1;
+      }
+    }
+    return answer;
+  }
+
   return {
     async list(q) {
-      const filter: Record<string, unknown> = { orgId: q.orgId, workflowId: q.workflowId };
-      if (q.status) filter.status = q.status;
-      if (q.since) filter.startedAt = { $gte: q.since };
-      const [rows, total] = await Promise.all([
-        models.Execution.find(filter).select({ resumeState: 0 }).sort({ startedAt: -1, _id: 1 }).skip(q.skip).limit(q.limit).lean(),
-        models.Execution.countDocuments(filter),
-      ]);
-      return { items: rows.map((r) => ({ ...view(r), executionId: String(r._id) }) as ExecutionView), total };
+      if (q.status === 'running') {
+        // running executions are few (bounded by what is in flight): one lookup by status
+        const rows = (await Execution.find({ status: 'running', orgId: q.orgId, workflowId: q.workflowId }).select({ resumeState: 0 }).lean<Row[]>())
+          .filter((r) => !q.since || r.startedAt >= q.since)
+          .sort((a, b) => b.startedAt.getTime() - a.startedAt.getTime() || a._id.localeCompare(b._id));
+        return { items: rows.slice(q.skip, q.skip + q.limit).map(executionView), total: rows.length };
+      }
+      const stats = await ExecutionStats.findOne({ _id: q.workflowId, orgId: q.orgId }).lean();
+      if (!stats) return { items: [], total: 0 };
+      const top = q.status ? (stats.ended[q.status] ?? 0) : stats.seq;
+      const floor = q.since && top > 0 ? await firstSince(q, top, q.since) : 1;
+      const total = Math.max(0, top - floor + 1);
+      const hi = top - q.skip;
+      const rows = await range(q, Math.max(floor, hi - q.limit + 1), hi);
+      return { items: rows.map(executionView), total };
     },
     async get(orgId, executionId, opts) {
-      const row = await models.Execution.findOne({ _id: executionId, orgId }).select(opts?.withResumeState ? {} : { resumeState: 0 }).lean();
-      return row ? ({ ...view(row), executionId: String(row._id) } as ExecutionView) : null;
+      const row = await Execution.findOne({ _id: executionId, orgId })
+        .select(opts?.withResumeState ? INTERNAL : { ...INTERNAL, resumeState: 0 })
+        .lean<Row>();
+      if (!row) return null;
+      const view = executionView(row);
+      return opts?.withResumeState && row.resumeState !== undefined ? { ...view, resumeState: fromStorable(row.resumeState) } : view;
     },
     async logs(orgId, executionId) {
-      const rows = await models.ExecutionLog.find({ executionId, orgId }).sort({ stepOrder: 1 }).lean();
-      return rows.map((r) => view(r) as LogView);
+      const rows = await ExecutionLog.find({ executionId, orgId }).select({ day: 0 }).lean<(ExecutionLogDoc & { _id: string })[]>();
+      return rows
+        .sort((a, b) => a.stepOrder - b.stepOrder)
+        .map(({ _id, ...rest }) => ({ id: _id, ...rest, input: fromStorable(rest.input), output: fromStorable(rest.output) }) as LogView);
     },
   };
 }

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { StepDefinition } from '@botwot/shared/events';
-import { readWorkflowVersion, type Models, type WorkflowVersion } from '@botwot/shared/db';
+import { readWorkflowVersion, StepsCache, type Models, type WorkflowVersion } from '@botwot/shared/db';
+import { validateWorkflow } from '@botwot/shared/workflow';
 
 export interface WorkflowSummary {
   id: string;
@@ -21,6 +22,17 @@ export interface WorkflowStore {
   /** null when there is no such workflow; 'conflict' while another edit of it is being written */
   replace(orgId: string, id: string, input: { userId: string; name?: string | undefined; description?: string | undefined; steps: StepDefinition[] }): Promise<WorkflowSummary | null | 'conflict'>;
   archive(orgId: string, id: string): Promise<WorkflowSummary | null>;
+}
+
+/**
+ * What trigger events start: the version and its trigger, set only when a version passes
+ * validation, so that saving a draft never makes incoming events run it.
+ */
+function liveFields(version: number, steps: StepDefinition[]): { liveVersion: number; triggerType?: string; triggerChannelId?: string } | undefined {
+  if (!validateWorkflow(steps).valid) return undefined;
+  const triggerType = triggerTypeOf(steps);
+  const channel = channelOf(steps);
+  return { liveVersion: version, ...(triggerType ? { triggerType } : {}), ...(channel ? { triggerChannelId: channel } : {}) };
 }
 
 function triggerTypeOf(steps: StepDefinition[]): string | undefined {
@@ -48,6 +60,7 @@ function summary(doc: { _id: unknown; name: string; description?: string | null;
 const LOCK_TTL_MS = 30_000;
 
 export function createMongoWorkflowStore(models: Models): WorkflowStore {
+  const stepsCache = new StepsCache();
   const writeSteps = async (workflowId: string, orgId: string, version: number, steps: StepDefinition[]) => {
     // Steps go in before the workflow points at their version, so no reader sees a half-written version.
     if (steps.length === 0) return;
@@ -95,8 +108,7 @@ export function createMongoWorkflowStore(models: Models): WorkflowStore {
         description: input.description,
         status: 'active',
         latestVersion: 1,
-        triggerType: triggerTypeOf(input.steps),
-        triggerChannelId: channelOf(input.steps),
+        ...liveFields(1, input.steps),
       });
       return summary(doc.toObject());
     },
@@ -108,7 +120,7 @@ export function createMongoWorkflowStore(models: Models): WorkflowStore {
       ]);
       return { items: rows.map(summary), total };
     },
-    get: (orgId, id, version) => readWorkflowVersion(models, { orgId, workflowId: id, ...(version ? { version } : {}) }),
+    get: (orgId, id, version) => readWorkflowVersion(models, { orgId, workflowId: id, ...(version ? { version } : {}) }, stepsCache),
     async replace(orgId, id, input) {
       // One edit at a time per workflow, under a lock taken by a unique insert (atomic on any
       // Mongo-wire server; FerretDB's conditional updates are not), so versions never interleave.
@@ -118,14 +130,17 @@ export function createMongoWorkflowStore(models: Models): WorkflowStore {
         const current = await models.Workflow.findOne({ _id: id, orgId }).lean();
         if (!current) return null;
         const version = current.latestVersion + 1;
+        // An edit that died after writing its steps left them under a version nothing points at yet:
+        // clear them (under the lock) so this edit can write that version.
+        await models.WorkflowStep.deleteMany({ workflowId: id, version });
         await writeSteps(id, orgId, version, input.steps);
+        const live = liveFields(version, input.steps);
         const updated = await models.Workflow.findOneAndUpdate(
           { _id: id, orgId },
           {
             $set: {
               latestVersion: version,
-              triggerType: triggerTypeOf(input.steps),
-              triggerChannelId: channelOf(input.steps),
+              ...(live ? { liveVersion: live.liveVersion, triggerType: live.triggerType ?? null, triggerChannelId: live.triggerChannelId ?? null } : {}),
               ...(input.name ? { name: input.name } : {}),
               ...(input.description !== undefined ? { description: input.description } : {}),
             },

@@ -1,33 +1,87 @@
-import type { Models } from '@botwot/shared/db';
-import { isConnectionError } from '@botwot/shared/db';
-import { DependencyDownError, type Handler, type HandlerMap } from '@botwot/shared/kafka';
-import type { Metrics } from '@botwot/shared/observability';
-import { recordExecutionEnd, recordExecutionStart } from './execution-record.js';
-import { recordStep } from './step-record.js';
+import type { EventOf, TOPICS } from '@botwot/shared/events';
+import { ids } from '@botwot/shared/events';
+import { storable, utcDay } from '@botwot/shared/db';
+import type { HandlersFor } from '@botwot/shared/kafka';
+import type { EndRecord, LogRecord, StartRecord } from '../rows.js';
 
-export interface LogSinkDeps {
-  models: Models;
-  metrics: Metrics;
-}
+export type Row = StartRecord | LogRecord | EndRecord;
+export type LogSinkTopic = (typeof TOPICS)['executionEvents'];
 
-/** A Mongo outage pauses consumption (nothing committed, nothing dead-lettered) instead of losing rows. */
-function guarded<E>(handler: Handler<E>): Handler<E> {
-  return async (event, ctx) => {
-    try {
-      return await handler(event, ctx);
-    } catch (error) {
-      if (isConnectionError(error)) throw new DependencyDownError(`mongo unavailable: ${(error as Error).message}`, { cause: error });
-      throw error;
-    }
-  };
-}
-
-/** Writes each lifecycle event into Mongo with an idempotent upsert. */
-export function createHandlers(deps: LogSinkDeps): HandlerMap {
+/**
+ * Turns each lifecycle event into the row it writes; the commit stage (write-rows.ts) writes a
+ * whole cycle's rows at once, numbered for the list pages, before the offsets are committed.
+ */
+export function createHandlers(): HandlersFor<LogSinkTopic, Row> {
   return {
-    'execution.started': guarded((e) => recordExecutionStart(deps, e)),
-    'step.recorded': guarded((e) => recordStep(deps, e)),
-    'execution.completed': guarded((e) => recordExecutionEnd(deps, e)),
-    'execution.failed': guarded((e) => recordExecutionEnd(deps, e)),
+    'execution.started': async (e) => ({ records: [startRow(e)] }),
+    'step.recorded': async (e) => ({ records: [logRow(e)] }),
+    'execution.completed': async (e) => ({ records: [endRow(e)] }),
+    'execution.failed': async (e) => ({ records: [endRow(e)] }),
   };
+}
+
+function startRow(e: EventOf<'execution.started'>): StartRecord {
+  const d = e.data;
+  return {
+    kind: 'start',
+    workflowId: d.workflowId,
+    doc: {
+      _id: e.executionId as string,
+      orgId: e.orgId,
+      workflowId: d.workflowId,
+      version: d.version,
+      userId: d.userId,
+      mode: d.mode,
+      status: 'running',
+      triggerData: storable(d.triggerData),
+      startedAt: new Date(d.startedAt),
+      deadlineAt: new Date(d.deadlineAt),
+      day: utcDay(d.startedAt),
+      ...(d.retryOf ? { retryOf: d.retryOf } : {}),
+    },
+  };
+}
+
+function logRow(e: EventOf<'step.recorded'>): LogRecord {
+  const d = e.data;
+  const executionId = e.executionId as string;
+  return {
+    kind: 'log',
+    workflowId: d.workflowId,
+    doc: {
+      _id: ids.logRow(executionId, d.stepOrder),
+      executionId,
+      orgId: e.orgId,
+      stepId: d.stepId,
+      stepType: d.stepType,
+      nodeType: d.nodeType,
+      stepOrder: d.stepOrder,
+      status: d.status,
+      input: storable(d.input),
+      output: storable(d.output ?? null),
+      duration: d.durationMs,
+      errorMessage: d.error?.message ?? null,
+      error: d.error ?? null,
+      attempts: d.attempts,
+      tries: d.tries,
+      startedAt: new Date(d.startedAt),
+      completedAt: new Date(d.completedAt),
+      day: utcDay(d.startedAt),
+    },
+  };
+}
+
+function endRow(e: EventOf<'execution.completed'> | EventOf<'execution.failed'>): EndRecord {
+  const common = { completedAt: new Date(e.data.completedAt), totalDuration: e.data.totalDurationMs };
+  const fields =
+    e.type === 'execution.completed'
+      ? { finalOutput: storable(e.data.finalOutput), ...common }
+      : {
+          errorMessage: e.data.error.message,
+          error: e.data.error,
+          ...(e.data.failedStepId ? { failedStepId: e.data.failedStepId } : {}),
+          ...(e.data.resumeState ? { resumeState: storable(e.data.resumeState) } : {}),
+          ...common,
+        };
+  return { kind: 'end', workflowId: e.data.workflowId, executionId: e.executionId as string, status: e.type === 'execution.completed' ? 'completed' : 'failed', eventId: e.eventId, fields };
 }

@@ -1,23 +1,26 @@
-import type { HandlerMap } from '@botwot/shared/kafka';
-import type { Claims } from '../claims.js';
+import type { HandlersFor } from '@botwot/shared/kafka';
+import type { TOPICS } from '@botwot/shared/events';
+import type { ClaimRecord } from '../claims.js';
 import type { WorkflowSource } from '../workflow-cache.js';
 import { createExecutionRequestedHandler } from './execution-requested.js';
-import { createStepCompletedHandler, createStepFailedHandler } from './step-result.js';
+import { createStepResultHandler } from './step-result.js';
 import { createTriggerReceivedHandler } from './trigger-received.js';
 
 export interface OrchestratorDeps {
   workflows: WorkflowSource;
-  claims: Claims;
   executionTimeoutMs: number;
   now: () => number;
 }
 
-/** Every event the orchestrator reacts to. */
-export function createHandlers(deps: OrchestratorDeps): HandlerMap {
+export type OrchestratorTopic = (typeof TOPICS)['executionRequested' | 'triggerEvents' | 'stepResults'];
+
+/** Every event the orchestrator reacts to. Each handler claims, loads, transitions and emits. */
+export function createHandlers(deps: OrchestratorDeps): HandlersFor<OrchestratorTopic, ClaimRecord> {
+  const stepResult = createStepResultHandler(deps);
   return {
     'execution.requested': createExecutionRequestedHandler(deps),
     'trigger.received': createTriggerReceivedHandler(deps),
-    'step.completed': createStepCompletedHandler(deps),
-    'step.failed': createStepFailedHandler(deps),
+    'step.completed': stepResult,
+    'step.failed': stepResult,
   };
 }

@@ -1,0 +1,115 @@
+import type { Admin, KafkaMessage } from 'kafkajs';
+import { describe, expect, it, vi } from 'vitest';
+import { createEvent, TOPICS, type AnyEvent } from '../../events/index.js';
+import { createLogger } from '../../observability/logger.js';
+import { createMetrics } from '../../observability/metrics.js';
+import { jsonCodec } from '../codec.js';
+import { Assignment, type OwnedPartition } from './assignment.js';
+import { CommitCycle } from './commit-cycle.js';
+import type { CommitBatch } from './committer.js';
+
+const topic = TOPICS.triggerEvents;
+const admin = (committed: Record<number, { offset: string; metadata: string | null }>) =>
+  ({ fetchOffsets: async () => [{ topic, partitions: Object.entries(committed).map(([p, c]) => ({ partition: Number(p), ...c })) }] }) as unknown as Admin;
+
+const message = (offset: number): KafkaMessage => ({ key: Buffer.from('k'), value: Buffer.from('{}'), offset: String(offset), timestamp: '0', attributes: 0, headers: {} }) as KafkaMessage;
+const event = (id: string): AnyEvent => createEvent('trigger.received', { orgId: 'o', eventId: id, data: { triggerType: 'whatsapp', data: {} } });
+
+async function setup(opts: { committed?: Record<number, { offset: string; metadata: string | null }>; fail?: number; stage?: ConstructorParameters<typeof CommitCycle<string>>[0]['stage'] } = {}) {
+  const assignment = new Assignment({ admin: admin(opts.committed ?? { 0: { offset: '0', metadata: null } }), groupId: 'g', onError: (e) => { throw e; } });
+  assignment.joined({ [topic]: [0] });
+  const owner = (await assignment.get(topic, 0)) as OwnedPartition;
+  const commits: CommitBatch[] = [];
+  let failures = opts.fail ?? 0;
+  const settled = vi.fn();
+  const cycle = new CommitCycle<string>({
+    committer: {
+      commit: async (batch) => {
+        if (failures-- > 0) throw new Error('broker away');
+        commits.push(batch);
+      },
+    },
+    assignment,
+    codec: jsonCodec(),
+    stage: opts.stage,
+    service: 'test',
+    logger: createLogger('test', 'silent'),
+    metrics: createMetrics('test'),
+    maxMessageBytes: 10_000,
+    maxMetadataBytes: 1_000,
+    settled,
+    onFatal: (e) => { throw e; },
+  });
+  cycle.start();
+  return { assignment, owner, commits, cycle, settled };
+}
+
+const ok = (outgoing: { topic: string; key: string; event: AnyEvent }[] = [], records: string[] = []) => ({ kind: 'ok' as const, outgoing: outgoing as never, records });
+
+describe('CommitCycle', () => {
+  it('commits outputs with the offset below which everything is done, and what is done above it', async () => {
+    const { owner, commits, cycle, settled } = await setup();
+    for (const o of [0, 1, 2]) owner.offsets.accept(o);
+    cycle.add({ owner, message: message(1), event: event('e1'), outcome: ok([{ topic: TOPICS.executionRequested, key: 'x', event: event('out1') }]) });
+    await vi.waitFor(() => expect(commits).toHaveLength(1));
+    expect(commits[0]?.messages.flatMap((t) => t.messages)).toHaveLength(1);
+    expect(commits[0]?.offsets).toEqual([{ topic, partition: 0, offset: '0', metadata: expect.stringMatching(/^done1:/) }]);
+    cycle.add({ owner, message: message(0), event: event('e0'), outcome: ok() });
+    cycle.add({ owner, message: message(2), event: event('e2'), outcome: { kind: 'dead', reason: 'bad' } });
+    await vi.waitFor(() => expect(commits.at(-1)?.offsets).toEqual([{ topic, partition: 0, offset: '3', metadata: null }]));
+    expect(commits.flatMap((c) => c.messages).filter((t) => t.topic === TOPICS.deadLetter).flatMap((t) => t.messages)).toHaveLength(1);
+    expect(settled.mock.calls.reduce((n, [c]) => n + (c as number), 0)).toBe(3);
+    await cycle.stop();
+  });
+
+  it('tries a failed commit again with the same messages', async () => {
+    const { owner, commits, cycle } = await setup({ fail: 2 });
+    owner.offsets.accept(0);
+    cycle.add({ owner, message: message(0), event: event('e0'), outcome: ok([{ topic: TOPICS.executionRequested, key: 'x', event: event('out') }]) });
+    await vi.waitFor(() => expect(commits).toHaveLength(1), { timeout: 5_000 });
+    expect(commits[0]?.offsets[0]?.offset).toBe('1');
+    expect(commits[0]?.messages.flatMap((t) => t.messages)).toHaveLength(1);
+    await cycle.stop();
+  });
+
+  it('lets the stage drop a duplicate: nothing sent for it, its offset still committed', async () => {
+    const { owner, commits, cycle } = await setup({ stage: async (messages) => messages.filter((m) => m.records.includes('dup')).forEach((m) => m.drop('seen')) });
+    owner.offsets.accept(0);
+    owner.offsets.accept(1);
+    cycle.add({ owner, message: message(0), event: event('a'), outcome: ok([{ topic: TOPICS.executionRequested, key: 'x', event: event('sent') }], ['new']) });
+    cycle.add({ owner, message: message(1), event: event('b'), outcome: ok([{ topic: TOPICS.executionRequested, key: 'x', event: event('dropped') }], ['dup']) });
+    await vi.waitFor(() => expect(commits.at(-1)?.offsets[0]?.offset).toBe('2'));
+    const sent = commits.flatMap((c) => c.messages.flatMap((t) => t.messages)).map((m) => JSON.parse(String(m.value)).eventId);
+    expect(sent).toEqual(['sent']);
+    await cycle.stop();
+  });
+
+  it('dead-letters a message whose output exceeds the message limit instead of blocking the partition', async () => {
+    const { owner, commits, cycle } = await setup();
+    owner.offsets.accept(0);
+    const huge = createEvent('trigger.received', { orgId: 'o', eventId: 'huge', data: { triggerType: 'whatsapp', data: { blob: 'x'.repeat(20_000) } } });
+    cycle.add({ owner, message: message(0), event: event('e'), outcome: ok([{ topic: TOPICS.executionRequested, key: 'x', event: huge }]) });
+    await vi.waitFor(() => expect(commits.at(-1)?.offsets[0]?.offset).toBe('1'));
+    const topics = commits.flatMap((c) => c.messages.map((t) => t.topic));
+    expect(topics).toEqual([TOPICS.deadLetter]);
+    await cycle.stop();
+  });
+
+  it('drops what was done under an ownership the member has lost', async () => {
+    const { assignment, owner, commits, cycle } = await setup();
+    owner.offsets.accept(0);
+    assignment.joined({});
+    await assignment.get(topic, 0);
+    cycle.add({ owner, message: message(0), event: event('e'), outcome: ok([{ topic: TOPICS.executionRequested, key: 'x', event: event('late') }]) });
+    await cycle.stop();
+    expect(commits.flatMap((c) => c.messages)).toEqual([]);
+  });
+
+  it('skips offsets a previous owner finished, from the committed metadata', async () => {
+    const { owner } = await setup({ committed: { 0: { offset: '5', metadata: 'done1:1-2' } } });
+    expect(owner.offsets.accept(5)).toBe('handle');
+    expect(owner.offsets.accept(6)).toBe('done-before');
+    expect(owner.offsets.accept(7)).toBe('done-before');
+    expect(owner.offsets.accept(8)).toBe('handle');
+  });
+});

@@ -1,0 +1,182 @@
+import type { KafkaMessage, Message } from 'kafkajs';
+import { backoffDelay, sleep } from '../../async/index.js';
+import { TOPICS, type AnyEvent } from '../../events/index.js';
+import type { Logger } from '../../observability/logger.js';
+import type { Metrics } from '../../observability/metrics.js';
+import type { EventCodec } from '../codec.js';
+import { deadLetterMessage } from '../dead-letter.js';
+import type { CommitStage, StagedMessage } from '../handlers.js';
+import type { Assignment, OwnedPartition } from './assignment.js';
+import { messageSize, type TopicMessages } from '../split-by-size.js';
+import type { Committer, OffsetCommit } from './committer.js';
+import type { Outcome } from './handle-with-retry.js';
+
+/** A message whose handling is over, waiting for the next commit. */
+export interface Finished<R> {
+  owner: OwnedPartition;
+  message: KafkaMessage;
+  event: AnyEvent | undefined;
+  outcome: Outcome<R>;
+}
+
+export interface CommitCycleOptions<R> {
+  committer: Committer;
+  assignment: Assignment;
+  codec: EventCodec;
+  stage: CommitStage<R> | undefined;
+  service: string;
+  logger: Logger;
+  metrics: Metrics;
+  /** the broker's limit for one message, less headroom */
+  maxMessageBytes: number;
+  /** room in the commit metadata for offsets done above the low watermark */
+  maxMetadataBytes: number;
+  /** called with how many accepted messages each commit settled, to free room for more */
+  settled: (count: number) => void;
+  /** a commit failed in a way that retrying cannot fix (e.g. this producer was fenced by a newer one) */
+  onFatal: (error: unknown) => void;
+}
+
+const FATAL_ERRORS = new Set(['INVALID_PRODUCER_EPOCH', 'PRODUCER_FENCED', 'TRANSACTIONAL_ID_AUTHORIZATION_FAILED', 'INVALID_TXN_STATE']);
+
+/**
+ * Group commit: one loop that takes every message finished since the last commit, runs the
+ * service's commit stage over them, and commits their outputs, dead letters and every partition's
+ * offset together; the next cycle starts as soon as this one returns. Outputs are published as soon
+ * as their message is done, not when the partition's watermark passes it, so a slow message delays
+ * only its own key; the offsets done above the watermark travel in the commit metadata.
+ */
+export class CommitCycle<R> {
+  private queue: Finished<R>[] = [];
+  private wake: (() => void) | undefined;
+  private stopping = false;
+  private loop: Promise<void> | undefined;
+
+  constructor(private readonly opts: CommitCycleOptions<R>) {}
+
+  start(): void {
+    this.loop = this.run();
+  }
+
+  add(finished: Finished<R>): void {
+    this.queue.push(finished);
+    this.poke();
+  }
+
+  /** Something besides new work may need committing (e.g. offsets a previous owner finished). */
+  poke(): void {
+    const wake = this.wake;
+    this.wake = undefined;
+    wake?.();
+  }
+
+  /** Commits what is finished, then ends the loop. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.poke();
+    await this.loop;
+  }
+
+  private async run(): Promise<void> {
+    let failures = 0;
+    for (;;) {
+      if (this.queue.length === 0 && !this.hasCommitPoints()) {
+        if (this.stopping) return;
+        await new Promise<void>((resolve) => (this.wake = resolve));
+        continue;
+      }
+      const batch = this.queue;
+      this.queue = [];
+      try {
+        await this.commit(batch);
+        failures = 0;
+      } catch (error) {
+        const type = (error as { type?: string }).type;
+        if (type && FATAL_ERRORS.has(type)) {
+          this.opts.onFatal(error);
+          return;
+        }
+        failures++;
+        this.opts.logger[failures > 3 ? 'error' : 'warn']({ err: error, failures, messages: batch.length }, 'commit failed; trying again');
+        // while stopping, a commit that keeps failing is given up: the next owner redoes the messages
+        if (this.stopping && failures > 5) return;
+        this.queue = batch.concat(this.queue);
+        await sleep(backoffDelay(failures, { initialMs: 50, maxMs: 5_000 }));
+      }
+    }
+  }
+
+  private hasCommitPoints(): boolean {
+    return this.opts.assignment.all().some((p) => p.offsets.commitPoint(this.opts.maxMetadataBytes) !== undefined);
+  }
+
+  private async commit(batch: Finished<R>[]): Promise<void> {
+    const live = batch.filter((f) => this.opts.assignment.isCurrent(f.owner));
+    if (live.length < batch.length) this.opts.logger.info({ dropped: batch.length - live.length }, 'dropped results of partitions this member no longer owns');
+
+    const dropped = new Map<Finished<R>, string>();
+    if (this.opts.stage) {
+      const staged: StagedMessage<R>[] = [];
+      for (const f of live) {
+        if (f.outcome.kind !== 'ok' || !f.event) continue;
+        staged.push({
+          event: f.event,
+          records: f.outcome.records,
+          source: { topic: f.owner.topic, partition: f.owner.partition, offset: f.message.offset },
+          drop: (reason) => dropped.set(f, reason),
+        });
+      }
+      if (staged.length > 0) await this.opts.stage(staged);
+    }
+
+    const outgoing = new Map<string, Message[]>();
+    const push = (topic: string, message: Message) => {
+      const list = outgoing.get(topic);
+      if (list) list.push(message);
+      else outgoing.set(topic, [message]);
+    };
+    for (const f of live) {
+      const { topic, partition } = f.owner;
+      const dead = (reason: string) => {
+        this.opts.logger.warn({ topic, partition, offset: f.message.offset, reason }, 'dead-lettered');
+        this.opts.metrics.messagesConsumed.inc({ topic, outcome: 'dead_lettered' });
+        push(TOPICS.deadLetter, deadLetterMessage({ topic, partition, message: f.message }, reason, this.opts.service));
+      };
+      if (f.outcome.kind === 'dead') dead(f.outcome.reason);
+      else if (f.outcome.kind === 'ignored') this.opts.metrics.messagesConsumed.inc({ topic, outcome: 'ignored' });
+      else if (dropped.has(f)) this.opts.metrics.messagesConsumed.inc({ topic, outcome: 'duplicate' });
+      else {
+        const encoded = await this.encode(f.outcome.outgoing);
+        const tooLarge = encoded.find((e) => e.size > this.opts.maxMessageBytes);
+        if (tooLarge) dead(`output too large: a ${tooLarge.topic} message of ${tooLarge.size} bytes exceeds ${this.opts.maxMessageBytes}`);
+        else {
+          for (const e of encoded) push(e.topic, e.message);
+          this.opts.metrics.messagesConsumed.inc({ topic, outcome: 'ok' });
+        }
+      }
+      f.owner.offsets.done(Number(f.message.offset));
+    }
+
+    const points: { owner: OwnedPartition; point: { offset: number; metadata: string } }[] = [];
+    for (const owner of this.opts.assignment.all()) {
+      const point = owner.offsets.commitPoint(this.opts.maxMetadataBytes);
+      if (point) points.push({ owner, point });
+    }
+    const offsets: OffsetCommit[] = points.map(({ owner, point }) => ({ topic: owner.topic, partition: owner.partition, offset: String(point.offset), metadata: point.metadata || null }));
+    const messages: TopicMessages[] = [...outgoing].map(([topic, list]) => ({ topic, messages: list }));
+    const started = performance.now();
+    await this.opts.committer.commit({ messages, offsets });
+    this.opts.metrics.commitDuration.observe((performance.now() - started) / 1000);
+    for (const { owner, point } of points) owner.offsets.committed(point);
+    this.opts.settled(batch.length);
+  }
+
+  private async encode(outgoing: { topic: string; key: string; event: AnyEvent; headers?: Record<string, string> }[]) {
+    return Promise.all(
+      outgoing.map(async (o) => {
+        const message: Message = { key: o.key, value: await this.opts.codec.encode(o.event), headers: { 'event-type': o.event.type, ...o.headers } };
+        return { topic: o.topic, message, size: messageSize(message) };
+      }),
+    );
+  }
+}
