@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { request } from 'node:http';
-import { MongoClient } from 'mongodb';
+import { Kafka, logLevel } from 'kafkajs';
+import { createEvent, TOPICS } from '@botwot/shared/events';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { apiAs, ended, eventually, type Api } from './api-client.js';
 
@@ -52,6 +53,7 @@ function sendAlone(method: string, url: string, token: string, body: string): Pr
 interface System {
   gatewayUrl: string;
   mongoUrl: string;
+  kafkaBrokers: string[];
   standIns: { botcore: string; whatsapp: string };
 }
 
@@ -340,46 +342,43 @@ describe('executions API', () => {
   describe('GET /workFlow/:id/executions', () => {
     let workflowId: string;
     const ids = { completed: [] as string[], failed: [] as string[], old10d: '', old40d: '' };
-    let mongo: MongoClient;
 
     beforeAll(async () => {
-      // send_whatsapp fails (non-retryably) when the trigger brings no phone number.
       workflowId = await create('for listing', twoSteps('hello {{message_text}}'));
+      // Two executions from before the date ranges start, recorded first (executions are numbered
+      // in the order they start): their lifecycle events go through the log-sink like any other.
+      const day = 86_400_000;
+      const kafka = new Kafka({ clientId: 'listing-test', brokers: system.kafkaBrokers, logLevel: logLevel.NOTHING });
+      const producer = kafka.producer();
+      await producer.connect();
+      const orgId = `org-ex-a-${run}`;
+      const old = (daysAgo: number, status: 'completed' | 'failed') => {
+        const executionId = `old-${daysAgo}d-${randomUUID()}`;
+        const startedAt = new Date(Date.now() - daysAgo * day);
+        const completedAt = new Date(startedAt.getTime() + 1000).toISOString();
+        const base = { orgId, executionId };
+        const events = [
+          createEvent('execution.started', { ...base, data: { workflowId, version: 1, userId: `user-of-org-ex-a-${run}`, mode: 'live', triggerData: { phone_number: phone }, startedAt: startedAt.toISOString(), deadlineAt: completedAt } }),
+          status === 'completed'
+            ? createEvent('execution.completed', { ...base, data: { workflowId, finalOutput: {}, completedAt, totalDurationMs: 1000 } })
+            : createEvent('execution.failed', { ...base, data: { workflowId, error: { code: 'X', message: 'old failure', kind: 'non_retryable' }, completedAt, totalDurationMs: 1000 } }),
+        ];
+        return { executionId, messages: events.map((e) => ({ key: workflowId, value: JSON.stringify(e) })) };
+      };
+      const fortyDays = old(40, 'failed');
+      const tenDays = old(10, 'completed');
+      await producer.send({ topic: TOPICS.executionEvents, messages: [...fortyDays.messages, ...tenDays.messages] });
+      await producer.disconnect();
+      ids.old10d = tenDays.executionId;
+      ids.old40d = fortyDays.executionId;
+      await ended(a, ids.old10d);
+      // send_whatsapp fails (non-retryably) when the trigger brings no phone number.
       for (const triggerData of [{ phone_number: phone, message_text: 'one' }, { message_text: 'no phone' }, { phone_number: phone, message_text: 'two' }]) {
         const done = await runToEnd(workflowId, triggerData);
         (done.status === 'completed' ? ids.completed : ids.failed).push(done.executionId);
       }
       expect(ids.completed).toHaveLength(2);
       expect(ids.failed).toHaveLength(1);
-      // Two executions from before the date ranges start: written as the log-sink writes them.
-      mongo = new MongoClient(system.mongoUrl);
-      const day = 86_400_000;
-      const old = (daysAgo: number, status: string) => {
-        const startedAt = new Date(Date.now() - daysAgo * day);
-        return {
-          _id: `old-${daysAgo}d-${randomUUID()}`,
-          workflowId,
-          version: 1,
-          orgId: `org-ex-a-${run}`,
-          userId: `user-of-org-ex-a-${run}`,
-          mode: 'live',
-          status,
-          triggerData: { phone_number: phone },
-          startedAt,
-          completedAt: new Date(startedAt.getTime() + 1000),
-          totalDuration: 1000,
-          createdAt: startedAt,
-          updatedAt: startedAt,
-        };
-      };
-      const tenDays = old(10, 'completed');
-      const fortyDays = old(40, 'failed');
-      await mongo.db().collection('workflow_executions').insertMany([tenDays, fortyDays] as never[]);
-      ids.old10d = tenDays._id;
-      ids.old40d = fortyDays._id;
-    });
-    afterAll(async () => {
-      await mongo?.close();
     });
 
     const list = async (query: string) => {

@@ -28,7 +28,10 @@ export function subjectFor(type: EventType, version: number): string {
  * accepted on decode, so external producers need no registry client.
  */
 export function registryCodec(url: string): EventCodec {
-  const registry = new SchemaRegistry({ host: url });
+  const isDate = (v: string) => !Number.isNaN(Date.parse(v));
+  const isUri = (v: string) => URL.canParse(v);
+  // The registry client compiles each schema it registers with Ajv, which knows no formats by itself.
+  const registry = new SchemaRegistry({ host: url }, { [SchemaType.JSON]: { strict: false, formats: { 'date-time': isDate, uri: isUri } } as never });
   const ids = new Map<string, Promise<number>>();
   const idFor = (type: EventType, version: number): Promise<number> => {
     const subject = subjectFor(type, version);
