@@ -1,4 +1,5 @@
 import type { Admin } from 'kafkajs';
+import { backoffDelay, sleep } from '../../async/index.js';
 import { decodeDoneOffsets, PartitionOffsets } from './offset-tracker.js';
 
 /** One assigned partition, for as long as this member keeps it. A new object means a new ownership. */
@@ -77,7 +78,18 @@ export class Assignment {
   private async fetchCommitted(topics: string[]): Promise<Map<string, Committed>> {
     const result = new Map<string, Committed>();
     if (topics.length === 0) return result;
-    const fetched = await this.opts.admin.fetchOffsets({ groupId: this.opts.groupId, topics });
+    // With require_stable (kafkajs patched for it) the coordinator answers a retriable
+    // UNSTABLE_OFFSET_COMMIT while a transaction of the former owner still holds offsets open.
+    let fetched: Awaited<ReturnType<Admin['fetchOffsets']>>;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        fetched = await this.opts.admin.fetchOffsets({ groupId: this.opts.groupId, topics });
+        break;
+      } catch (error) {
+        if (!(error as { retriable?: boolean }).retriable || attempt >= 50) throw error;
+        await sleep(backoffDelay(attempt, { initialMs: 50, maxMs: 1_000 }));
+      }
+    }
     for (const { topic, partitions } of fetched) {
       for (const p of partitions) result.set(key(topic, p.partition), { offset: Number(p.offset), metadata: p.metadata });
     }

@@ -37,15 +37,29 @@ function offsetsByTopic(offsets: OffsetCommit[]) {
   return [...byTopic].map(([topic, partitions]) => ({ topic, partitions }));
 }
 
-/** One transaction per cycle: every message and every partition's offset, or none of them. */
-export function transactionalCommitter(opts: { producer: Producer; groupId: string; maxRequestBytes: number }): Committer {
+/** The consuming member's place in its group, as the last join gave it. */
+export interface GroupMembership {
+  generationId: number;
+  memberId: string;
+}
+
+/**
+ * One transaction per cycle: every message and every partition's offset, or none of them. The
+ * offsets carry the member's generation, so the group coordinator refuses them (and the transaction
+ * aborts) when a rebalance has given the partitions to another member since: a former owner cannot
+ * commit over the new one (KIP-447; kafkajs is patched for it, see patches/).
+ */
+export function transactionalCommitter(opts: { producer: Producer; groupId: string; maxRequestBytes: number; membership: () => GroupMembership | undefined }): Committer {
   return {
     async commit(batch) {
       if (batch.messages.length === 0 && batch.offsets.length === 0) return;
       const tx = await opts.producer.transaction();
       try {
         for (const send of splitBySize(batch.messages, opts.maxRequestBytes)) await tx.sendBatch({ topicMessages: send, acks: -1 });
-        if (batch.offsets.length > 0) await tx.sendOffsets({ consumerGroupId: opts.groupId, topics: offsetsByTopic(batch.offsets) });
+        const membership = opts.membership();
+        if (batch.offsets.length > 0) {
+          await tx.sendOffsets({ consumerGroupId: opts.groupId, topics: offsetsByTopic(batch.offsets), ...(membership ? { consumerGroupMetadata: membership } : {}) });
+        }
         await tx.commit();
       } catch (error) {
         await tx.abort().catch(() => undefined);

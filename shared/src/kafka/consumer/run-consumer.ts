@@ -6,7 +6,7 @@ import type { EventCodec } from '../codec.js';
 import type { ConsumerSpec, Handler, HandlerContext } from '../handlers.js';
 import { Assignment } from './assignment.js';
 import { CommitCycle } from './commit-cycle.js';
-import { atLeastOnceCommitter, transactionalCommitter } from './committer.js';
+import { atLeastOnceCommitter, transactionalCommitter, type GroupMembership } from './committer.js';
 import { restartAfterCrashes } from './crash-recovery.js';
 import { decodeMessage } from './decode.js';
 import { handleWithRetry } from './handle-with-retry.js';
@@ -94,12 +94,14 @@ export async function runConsumer<T extends ConsumedTopic, R = never>(opts: Cons
     if (inFlight < maxInFlight) for (const wake of roomWaiters.splice(0)) wake();
   };
 
+  let running = false;
+  let membership: GroupMembership | undefined;
   const assignment = new Assignment({ admin: opts.admin, groupId: opts.groupId, onError: (error) => log.error({ err: error }, 'could not read the committed offsets; owning no partition until the next join') });
   const scheduler = new KeyedScheduler(opts.concurrency ?? 64);
   const cycle = new CommitCycle<R>({
     committer:
       opts.delivery === 'transactional'
-        ? transactionalCommitter({ producer, groupId: opts.groupId, maxRequestBytes: maxMessageBytes })
+        ? transactionalCommitter({ producer, groupId: opts.groupId, maxRequestBytes: maxMessageBytes, membership: () => membership })
         : atLeastOnceCommitter({ producer, consumer, maxRequestBytes: maxMessageBytes }),
     assignment,
     codec: opts.codec,
@@ -118,9 +120,9 @@ export async function runConsumer<T extends ConsumedTopic, R = never>(opts: Cons
       }),
   });
 
-  let running = false;
   consumer.on(consumer.events.GROUP_JOIN, (e) => {
     running = true;
+    membership = { generationId: e.payload.generationId, memberId: e.payload.memberId };
     assignment.joined(e.payload.memberAssignment);
     cycle.poke();
   });
