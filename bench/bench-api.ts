@@ -73,6 +73,12 @@ export class BenchApi {
     return (await this.json<{ total: number }>('GET', `/workFlow/${workflowId}/executions?status=all&page=1&limit=1`)).total;
   }
 
+  /** The ids of the workflow's most recent stored executions (up to 100), newest first. */
+  async recentExecutionIds(workflowId: string): Promise<string[]> {
+    const page = await this.json<{ executions: { executionId: string }[] }>('GET', `/workFlow/${workflowId}/executions?status=all&page=1&limit=100`);
+    return page.executions.map((e) => e.executionId);
+  }
+
   /** POST /workFlow/:id/execute; never throws: the outcome says what happened. */
   async execute(workflowId: string, tag: string, timeoutMs: number): Promise<SendOutcome> {
     try {

@@ -32,6 +32,10 @@ describe('pathOf', () => {
     expect(pathOf([[0, 1], [1, 2], [2, Number.NaN], [3, 4], [4, 5]])).toBe('M0.0,1.0L1.0,2.0M3.0,4.0L4.0,5.0');
     expect(pathOf([[0, Number.NaN]])).toBe('');
   });
+
+  it('draws a point alone between gaps as a dot', () => {
+    expect(pathOf([[0, 1], [1, Number.NaN], [2, 3]])).toBe('M0.0,1.0l0,0M2.0,3.0l0,0');
+  });
 });
 
 describe('renderPlot', () => {

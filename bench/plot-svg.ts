@@ -26,19 +26,22 @@ export function linearScale(d0: number, d1: number, r0: number, r1: number): (v:
 
 /**
  * An SVG path through the points, broken where a value is missing (NaN), so a second with no
- * completions shows as a gap rather than a made-up line.
+ * completions shows as a gap rather than a made-up line. A point alone between gaps becomes a
+ * zero-length segment, which a round line cap draws as a dot.
  */
 export function pathOf(points: readonly (readonly [number, number])[]): string {
   let d = '';
-  let pen = false;
+  let run = 0;
   for (const [x, y] of points) {
     if (!Number.isFinite(y)) {
-      pen = false;
+      if (run === 1) d += 'l0,0';
+      run = 0;
       continue;
     }
-    d += `${pen ? 'L' : 'M'}${x.toFixed(1)},${y.toFixed(1)}`;
-    pen = true;
+    d += `${run > 0 ? 'L' : 'M'}${x.toFixed(1)},${y.toFixed(1)}`;
+    run++;
   }
+  if (run === 1) d += 'l0,0';
   return d;
 }
 
@@ -48,7 +51,7 @@ const W = 960;
 const PANEL_H = 250;
 const M = { left: 70, right: 150, top: 44, gap: 60, bottom: 40 };
 
-const formatTick = (v: number) => (v >= 10_000 ? `${v / 1000}k` : String(v));
+const formatTick = (v: number) => (v >= 1_000 ? `${v / 1000}k` : String(v));
 
 interface Series {
   label: string;
@@ -79,7 +82,7 @@ function panel(opts: { top: number; seconds: number; series: Series[]; yLabel: s
   opts.series.forEach((s, i) => {
     // each value is drawn at the middle of its second
     const d = pathOf(s.values.map((v, t) => [x(t + 0.5), Number.isFinite(v) ? y(v) : Number.NaN] as const));
-    if (d) parts.push(`<path d="${d}" fill="none" stroke="${s.color}" stroke-width="1.8"${s.dash ? ` stroke-dasharray="${s.dash}"` : ''}/>`);
+    if (d) parts.push(`<path d="${d}" fill="none" stroke="${s.color}" stroke-width="1.8" stroke-linecap="round" stroke-linejoin="round"${s.dash ? ` stroke-dasharray="${s.dash}"` : ''}/>`);
     const ly = top + 14 + i * 18;
     parts.push(`<line x1="${W - M.right + 12}" x2="${W - M.right + 36}" y1="${ly - 4}" y2="${ly - 4}" stroke="${s.color}" stroke-width="2"${s.dash ? ` stroke-dasharray="${s.dash}"` : ''}/>`);
     parts.push(`<text x="${W - M.right + 42}" y="${ly}">${escapeXml(s.label)}</text>`);
@@ -96,8 +99,8 @@ export function renderPlot(opts: { title: string; seconds: Second[]; offeredRate
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${height}" viewBox="0 0 ${W} ${height}" font-family="sans-serif" font-size="12">`,
     `<rect width="100%" height="100%" fill="#fff"/>`,
-    `<text x="${M.left}" y="22" font-size="14" font-weight="bold">${escapeXml(opts.title)}</text>`,
-    `<text x="${W - M.right}" y="22" text-anchor="end" fill="#555">shaded: measured window; x: seconds since the load started</text>`,
+    `<text x="${M.left}" y="18" font-size="14" font-weight="bold">${escapeXml(opts.title)}</text>`,
+    `<text x="${M.left}" y="34" fill="#555">x: seconds since the load started; shaded: the measured window; each point: the executions that ended in that second</text>`,
     panel({
       top: M.top,
       seconds: n,
@@ -106,7 +109,7 @@ export function renderPlot(opts: { title: string; seconds: Second[]; offeredRate
       series: [
         { label: 'ended / s', color: '#1f6feb', values: s.map((b) => b.ended) },
         { label: 'sent / s', color: '#999', values: s.map((b) => b.sent), dash: '4 3' },
-        { label: `offered ${opts.offeredRate}/s`, color: '#2da44e', values: s.map(() => opts.offeredRate), dash: '1 3' },
+        { label: `offered ${opts.offeredRate}/s`, color: '#2da44e', values: s.map((b) => (b.t < opts.window.to ? opts.offeredRate : Number.NaN)), dash: '1 3' },
       ],
     }),
     panel({

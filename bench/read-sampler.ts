@@ -7,7 +7,7 @@ import { summarize, type LatencySummary } from './percentiles.js';
 
 export interface ReadEndpoint {
   name: string;
-  /** the next read, or undefined when there is nothing to read yet (counted as skipped) */
+  /** the next read, or undefined when there is nothing to read yet */
   read: () => Promise<ReadResult> | undefined;
 }
 
@@ -17,9 +17,13 @@ export interface ReadFigures {
   latency: LatencySummary;
   /** answers by HTTP status (0: no answer) */
   statuses: Record<string, number>;
-  skipped: number;
+  /** reads due while nothing could be read yet (no execution had ended) */
+  notReady: number;
+  /** reads due while too many were unanswered */
+  skippedAtBound: number;
 }
 
+/** unanswered reads per endpoint, at most; beyond, a due read is skipped and counted */
 const MAX_IN_FLIGHT = 20;
 
 export interface ReadSampler {
@@ -28,12 +32,16 @@ export interface ReadSampler {
 }
 
 export function startReadSampler(opts: { rate: number; endpoints: readonly ReadEndpoint[] }): ReadSampler {
-  const state = opts.endpoints.map((e) => ({ endpoint: e, ms: [] as number[], statuses: {} as Record<string, number>, skipped: 0, inFlight: new Set<Promise<void>>() }));
+  const state = opts.endpoints.map((e) => ({ endpoint: e, ms: [] as number[], statuses: {} as Record<string, number>, notReady: 0, skippedAtBound: 0, inFlight: new Set<Promise<void>>() }));
   const timers = opts.rate > 0 ? state.map((s, i) => {
     const fire = () => {
-      const pending = s.inFlight.size < MAX_IN_FLIGHT ? s.endpoint.read() : undefined;
+      if (s.inFlight.size >= MAX_IN_FLIGHT) {
+        s.skippedAtBound++;
+        return;
+      }
+      const pending = s.endpoint.read();
       if (!pending) {
-        s.skipped++;
+        s.notReady++;
         return;
       }
       const p = pending.then((r) => {
@@ -55,7 +63,7 @@ export function startReadSampler(opts: { rate: number; endpoints: readonly ReadE
     stop: async () => {
       for (const clear of timers) clear();
       await Promise.all(state.flatMap((s) => [...s.inFlight]));
-      return state.map((s) => ({ name: s.endpoint.name, latency: summarize(s.ms), statuses: s.statuses, skipped: s.skipped }));
+      return state.map((s) => ({ name: s.endpoint.name, latency: summarize(s.ms), statuses: s.statuses, notReady: s.notReady, skippedAtBound: s.skippedAtBound }));
     },
   };
 }

@@ -77,7 +77,7 @@ function cpuTable(r: RunReport): string[] {
     '|---|--:|--:|--:|--:|',
     ...rows.map((p) => row(p.name, p.cpuMs, mib(p.maxRssBytes), String(p.processes))),
     row('**all of the above**', stackMs, mib(rows.reduce((n, p) => n + p.maxRssBytes, 0)), String(rows.reduce((n, p) => n + p.processes, 0))),
-    row('whole machine, every process', r.cpu.machineBusyMs, '', ''),
+    `| whole machine, every process (anyone's) | – | ${dec(r.cpu.machineBusyMs / 1000 / s, 2)} of ${dec(r.cpu.machineTotalMs / 1000 / s, 0)} | | |`,
   ];
 }
 
@@ -110,17 +110,18 @@ export function renderReport(r: RunReport): string {
     '',
     ...cpuTable(r),
     '',
-    `**Kafka consumer lag**, messages between each group's committed offsets and the partitions' ends:`,
+    `**Kafka consumer lag**, messages between each group's committed offsets and the partitions' ends ` +
+      `(a group that has read everything may show 1 per partition it reads: the commit marker of the last transaction on it):`,
     '',
     ...lagTable(r.lag),
     '',
     `**Reads during the window**, ${dec(r.reads.rate, 0)}/s each, ms:`,
     '',
-    '| read | reads | p50 | p90 | p99 | max | answers | skipped |',
+    '| read | reads | p50 | p90 | p99 | max | answers | not sent: nothing to read yet / too many unanswered |',
     '|---|--:|--:|--:|--:|--:|---|--:|',
     ...r.reads.figures.map(
       (f) =>
-        `| ${f.name} | ${int(f.latency.count)} | ${ms(f.latency.p50)} | ${ms(f.latency.p90)} | ${ms(f.latency.p99)} | ${ms(f.latency.max)} | ${tally(Object.fromEntries(Object.entries(f.statuses).map(([s, n]) => [s === '0' ? 'no answer' : s, n])))} | ${int(f.skipped)} |`,
+        `| ${f.name} | ${int(f.latency.count)} | ${ms(f.latency.p50)} | ${ms(f.latency.p90)} | ${ms(f.latency.p99)} | ${ms(f.latency.max)} | ${tally(Object.fromEntries(Object.entries(f.statuses).map(([s, n]) => [s === '0' ? 'no answer' : s, n])))} | ${int(f.notReady)} / ${int(f.skippedAtBound)} |`,
     ),
     '',
   ];

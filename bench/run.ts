@@ -39,6 +39,8 @@ const repo = repoRoot();
 const localRoot = path.join(repo, '.local');
 const log = (line: string) => process.stdout.write(`${line}\n`);
 const sleepUntil = (atMs: number) => new Promise((r) => setTimeout(r, Math.max(0, atMs - Date.now())));
+/** a path as the user would type it from here: relative below the working directory, else absolute */
+const shown = (p: string) => (path.relative(process.cwd(), p).startsWith('..') ? p : path.relative(process.cwd(), p));
 
 function titleOf(o: BenchOptions, stored: number): string {
   return [
@@ -94,6 +96,8 @@ async function bench(o: BenchOptions, system: RunningSystem, cleanups: (() => Pr
     storedBefore = await api.storedCount(workflow.id);
   }
   log(`${storedBefore.toLocaleString('en-US')} executions stored`);
+  // what the reads of one execution pick from until executions of this run have ended
+  const storedIds = storedBefore > 0 ? await api.recentExecutionIds(workflow.id) : [];
 
   const roots = [...stackProcesses(localRoot, STACK), { name: 'bench client + stand-ins', pid: process.pid, withChildren: false }];
   log(`watching processes: ${roots.map((r) => `${r.name} (${r.pid})`).join(', ')}`);
@@ -114,7 +118,8 @@ async function bench(o: BenchOptions, system: RunningSystem, cleanups: (() => Pr
   const cpuStart = await sampler.snapshot();
   loopDelay.enable();
   const recentId = () => {
-    const ids = tap.recent(500);
+    const ended = tap.recent(500);
+    const ids = ended.length > 0 ? ended : storedIds;
     return ids[Math.floor(Math.random() * ids.length)];
   };
   const reads = startReadSampler({
@@ -186,7 +191,7 @@ async function bench(o: BenchOptions, system: RunningSystem, cleanups: (() => Pr
   }
   if (!fs.existsSync(o.out)) fs.writeFileSync(o.out, `${RESULTS_HEADER}\n`);
   fs.appendFileSync(o.out, `\n${report}`);
-  log(`appended to ${path.relative(process.cwd(), o.out)}; plot ${path.join(path.relative(process.cwd(), outDir), plotName)}${left.length ? `; ${left.length} executions never ended` : ''}`);
+  log(`appended to ${shown(o.out)}; plot ${shown(path.join(outDir, plotName))}${left.length ? `; ${left.length} executions never ended` : ''}`);
   return true;
 }
 
@@ -202,7 +207,7 @@ async function main(): Promise<number> {
     log(usage());
     return 0;
   }
-  log(`bench: ${describeOptions(o)} --out ${path.relative(process.cwd(), o.out)}`);
+  log(`bench: ${describeOptions(o)} --out ${shown(o.out)}`);
 
   const cleanups: (() => Promise<unknown>)[] = [];
   let system: RunningSystem | undefined;
