@@ -1,5 +1,5 @@
 /** Kafka consumer lag per consumer group: committed offsets against the partitions' ends, via the admin client. */
-import type { Admin } from 'kafkajs';
+import { AssignerProtocol, type Admin } from 'kafkajs';
 
 export interface GroupLag {
   groupId: string;
@@ -9,7 +9,7 @@ export interface GroupLag {
   behindPartitions: number;
   /** the most any one partition is behind */
   maxPartitionLag: number;
-  /** topics the group has committed offsets on */
+  /** topics the group reads: committed on, or subscribed to by a live member */
   topics: string[];
 }
 
@@ -46,11 +46,36 @@ export function lagOf(
   return { groupId, lag, behindPartitions, maxPartitionLag, topics: committed.map((t) => t.topic).sort() };
 }
 
-/** Every consumer group's lag, except those named in `exclude` (the benchmark's own). */
+/** The topics a group's live members subscribe to (from their join metadata). */
+async function subscribedTopics(admin: Admin, ids: string[]): Promise<Map<string, string[]>> {
+  const { groups } = await admin.describeGroups(ids);
+  const decode = (metadata: Buffer) => {
+    try {
+      return AssignerProtocol.MemberMetadata.decode(metadata)?.topics ?? [];
+    } catch {
+      return [];
+    }
+  };
+  return new Map(groups.map((g) => [g.groupId, [...new Set(g.members.flatMap((m) => decode(m.memberMetadata)))]]));
+}
+
+/**
+ * Every consumer group's lag, except those named in `exclude` (the benchmark's own). A group's topics are
+ * those it has committed on and those its members subscribe to, so a group that has not committed yet
+ * shows everything waiting for it rather than nothing.
+ */
 export async function consumerLag(admin: Admin, exclude: readonly string[] = []): Promise<GroupLag[]> {
   const { groups } = await admin.listGroups();
   const ids = groups.map((g) => g.groupId).filter((id) => !exclude.includes(id)).sort();
-  const committedByGroup = await Promise.all(ids.map(async (groupId) => ({ groupId, committed: (await admin.fetchOffsets({ groupId })) as Committed[] })));
+  const subscribed = ids.length ? await subscribedTopics(admin, ids) : new Map<string, string[]>();
+  const committedByGroup = await Promise.all(
+    ids.map(async (groupId) => {
+      const committed = (await admin.fetchOffsets({ groupId })) as Committed[];
+      const missing = (subscribed.get(groupId) ?? []).filter((t) => !committed.some((c) => c.topic === t));
+      const uncommitted = missing.length ? ((await admin.fetchOffsets({ groupId, topics: missing })) as Committed[]) : [];
+      return { groupId, committed: [...committed, ...uncommitted] };
+    }),
+  );
   const topics = [...new Set(committedByGroup.flatMap((g) => g.committed.map((t) => t.topic)))];
   const ends = new Map<string, Map<number, number>>();
   const starts = new Map<string, Map<number, number>>();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { escapeXml, linearScale, niceTicks, pathOf, renderPlot } from './plot-svg.js';
+import { drawRun, escapeXml, linearScale, niceTicks, renderPlot, runsOf } from './plot-svg.js';
 
 describe('niceTicks', () => {
   it('steps by 1, 2 or 5 × 10^k from 0 to at least the maximum', () => {
@@ -27,14 +27,15 @@ describe('linearScale', () => {
   });
 });
 
-describe('pathOf', () => {
-  it('draws through the points and lifts the pen at a missing value', () => {
-    expect(pathOf([[0, 1], [1, 2], [2, Number.NaN], [3, 4], [4, 5]])).toBe('M0.0,1.0L1.0,2.0M3.0,4.0L4.0,5.0');
-    expect(pathOf([[0, Number.NaN]])).toBe('');
+describe('runsOf and drawRun', () => {
+  it('breaks the line where a value is missing', () => {
+    expect(runsOf([[0, 1], [1, 2], [2, Number.NaN], [3, 4], [4, 5]])).toEqual([[[0, 1], [1, 2]], [[3, 4], [4, 5]]]);
+    expect(runsOf([[0, Number.NaN]])).toEqual([]);
   });
 
-  it('draws a point alone between gaps as a dot', () => {
-    expect(pathOf([[0, 1], [1, Number.NaN], [2, 3]])).toBe('M0.0,1.0l0,0M2.0,3.0l0,0');
+  it('draws a run as a path and a point alone between gaps as a dot', () => {
+    expect(drawRun([[0, 1], [2, 3]], 'red', '4 3')).toBe('<path d="M0.0,1.0L2.0,3.0" fill="none" stroke="red" stroke-width="1.8" stroke-linejoin="round" stroke-dasharray="4 3"/>');
+    expect(drawRun([[5, 6]], 'red', undefined)).toBe('<circle cx="5.0" cy="6.0" r="2.5" fill="red"/>');
   });
 });
 

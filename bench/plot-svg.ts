@@ -24,25 +24,33 @@ export function linearScale(d0: number, d1: number, r0: number, r1: number): (v:
   return (v) => r0 + ((v - d0) / span) * (r1 - r0);
 }
 
+type Point = readonly [number, number];
+
 /**
- * An SVG path through the points, broken where a value is missing (NaN), so a second with no
- * completions shows as a gap rather than a made-up line. A point alone between gaps becomes a
- * zero-length segment, which a round line cap draws as a dot.
+ * The runs of consecutive points with a value: a missing value (NaN) breaks the line, so a second
+ * with no completions shows as a gap rather than a made-up line.
  */
-export function pathOf(points: readonly (readonly [number, number])[]): string {
-  let d = '';
-  let run = 0;
-  for (const [x, y] of points) {
-    if (!Number.isFinite(y)) {
-      if (run === 1) d += 'l0,0';
-      run = 0;
-      continue;
+export function runsOf(points: readonly Point[]): Point[][] {
+  const runs: Point[][] = [];
+  let run: Point[] = [];
+  for (const p of points) {
+    if (Number.isFinite(p[1])) run.push(p);
+    else if (run.length) {
+      runs.push(run);
+      run = [];
     }
-    d += `${run > 0 ? 'L' : 'M'}${x.toFixed(1)},${y.toFixed(1)}`;
-    run++;
   }
-  if (run === 1) d += 'l0,0';
-  return d;
+  if (run.length) runs.push(run);
+  return runs;
+}
+
+/** One run as SVG: a path through its points, or a dot for a point alone between gaps. */
+export function drawRun(run: readonly Point[], color: string, dash: string | undefined): string {
+  const [first] = run;
+  if (!first) return '';
+  if (run.length === 1) return `<circle cx="${first[0].toFixed(1)}" cy="${first[1].toFixed(1)}" r="2.5" fill="${color}"/>`;
+  const d = run.map(([x, y], i) => `${i ? 'L' : 'M'}${x.toFixed(1)},${y.toFixed(1)}`).join('');
+  return `<path d="${d}" fill="none" stroke="${color}" stroke-width="1.8" stroke-linejoin="round"${dash ? ` stroke-dasharray="${dash}"` : ''}/>`;
 }
 
 export const escapeXml = (s: string): string => s.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -81,8 +89,8 @@ function panel(opts: { top: number; seconds: number; series: Series[]; yLabel: s
   parts.push(`<text transform="translate(16 ${top + PANEL_H / 2}) rotate(-90)" text-anchor="middle">${escapeXml(opts.yLabel)}</text>`);
   opts.series.forEach((s, i) => {
     // each value is drawn at the middle of its second
-    const d = pathOf(s.values.map((v, t) => [x(t + 0.5), Number.isFinite(v) ? y(v) : Number.NaN] as const));
-    if (d) parts.push(`<path d="${d}" fill="none" stroke="${s.color}" stroke-width="1.8" stroke-linecap="round" stroke-linejoin="round"${s.dash ? ` stroke-dasharray="${s.dash}"` : ''}/>`);
+    const points = s.values.map((v, t): Point => [x(t + 0.5), Number.isFinite(v) ? y(v) : Number.NaN]);
+    for (const run of runsOf(points)) parts.push(drawRun(run, s.color, s.dash));
     const ly = top + 14 + i * 18;
     parts.push(`<line x1="${W - M.right + 12}" x2="${W - M.right + 36}" y1="${ly - 4}" y2="${ly - 4}" stroke="${s.color}" stroke-width="2"${s.dash ? ` stroke-dasharray="${s.dash}"` : ''}/>`);
     parts.push(`<text x="${W - M.right + 42}" y="${ly}">${escapeXml(s.label)}</text>`);
