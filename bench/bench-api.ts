@@ -29,6 +29,20 @@ export function tagOfText(text: unknown): string | undefined {
   return typeof text === 'string' ? /\[((?:load|fill)-\d+)\]/.exec(text)?.[1] : undefined;
 }
 
+/**
+ * The sequence numbers of the load's executions that had a slowed BotCore call, from the stand-in's
+ * journal of slowed requests: the tag is in the question (/qna) or the text (analysis endpoints).
+ */
+export function slowedSeqsOf(slowRequests: readonly { body: unknown }[]): Set<number> {
+  const seqs = new Set<number>();
+  for (const r of slowRequests) {
+    const body = r.body as { question?: unknown; text?: unknown } | undefined;
+    const tag = tagOfText(body?.question) ?? tagOfText(body?.text);
+    if (tag?.startsWith('load-')) seqs.add(Number(tag.slice('load-'.length)));
+  }
+  return seqs;
+}
+
 export interface ReadResult {
   status: number;
   ms: number;

@@ -127,9 +127,3 @@ export function renderReport(r: RunReport): string {
   ];
   return lines.join('\n');
 }
-
-/** The header of a results file that does not exist yet. */
-export const RESULTS_HEADER = `# Benchmark results
-
-Produced by \`npm run bench\` (bench/run.ts); each run appends one section, its plot in \`plots/\`.
-`;

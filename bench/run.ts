@@ -10,35 +10,30 @@
  * end-to-end latency, CPU and RSS per process, consumer lag and read latency under load; appends the
  * report to bench/results.md with a plot in bench/plots/, and prints it. `--help` lists the options.
  */
-import fs from 'node:fs';
 import path from 'node:path';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { stopAll } from '@botwot/infra';
 import { devToken, repoRoot, SERVICE_NAMES, startSystem, type RunningSystem } from '@botwot/launcher';
 import { createKafka, jsonCodec, registryCodec } from '@botwot/shared/kafka';
 import { createLogger } from '@botwot/shared/observability';
-import { BENCH_ORG, BenchApi, tagOfText } from './bench-api.js';
+import { BENCH_ORG, BenchApi, slowedSeqsOf } from './bench-api.js';
 import { consumerLag, waitForCaughtUp } from './consumer-lag.js';
 import { startEventTap } from './event-tap.js';
 import { endPoints, executionFigures } from './execution-figures.js';
-import { runOpenLoop } from './load-generator.js';
+import { runMeasuredLoad } from './measured-load.js';
 import { describeOptions, parseBenchOptions, usage, type BenchOptions } from './options.js';
 import { renderPlot } from './plot-svg.js';
 import { cpuBetween, kernelUnits, startProcessSampler } from './process-sampler.js';
-import { startReadSampler } from './read-sampler.js';
-import { renderReport, RESULTS_HEADER, type RunReport } from './report.js';
+import { renderReport, type RunReport } from './report.js';
+import { plotPathFor, writeResults } from './results-file.js';
 import { runContext } from './run-context.js';
 import { stackProcesses } from './stack-processes.js';
 import { fillStore } from './store-fill.js';
 import { perSecond } from './timeline.js';
 
 const STACK = 'bench';
-const EXECUTE_TIMEOUT_MS = 30_000;
-const READ_TIMEOUT_MS = 30_000;
 const repo = repoRoot();
 const localRoot = path.join(repo, '.local');
 const log = (line: string) => process.stdout.write(`${line}\n`);
-const sleepUntil = (atMs: number) => new Promise((r) => setTimeout(r, Math.max(0, atMs - Date.now())));
 /** a path as the user would type it from here: relative below the working directory, else absolute */
 const shown = (p: string) => (path.relative(process.cwd(), p).startsWith('..') ? p : path.relative(process.cwd(), p));
 
@@ -51,22 +46,11 @@ function titleOf(o: BenchOptions, stored: number): string {
   ].join(', ');
 }
 
-/** Sequence numbers of the load's executions that had a BotCore call the slow knob delayed. */
-function slowedSeqs(system: RunningSystem): Set<number> {
-  const seqs = new Set<number>();
-  for (const r of system.standIns.botcore.slowRequests()) {
-    const body = r.body as { question?: unknown; text?: unknown } | undefined;
-    const tag = tagOfText(body?.question) ?? tagOfText(body?.text);
-    if (tag?.startsWith('load-')) seqs.add(Number(tag.slice('load-'.length)));
-  }
-  return seqs;
-}
-
+/** One run on a started stack; false when it could not be made (nothing accepted). */
 async function bench(o: BenchOptions, system: RunningSystem, cleanups: (() => Promise<unknown>)[]): Promise<boolean> {
   const context = runContext(repo);
   const units = kernelUnits();
-  for (const s of [system.standIns.whatsapp, system.standIns.voice, system.standIns.crm]) s.setKnobs({ latencyMs: o.latencyMs });
-  system.standIns.smtp.setKnobs({ latencyMs: o.latencyMs });
+  for (const s of [system.standIns.whatsapp, system.standIns.voice, system.standIns.crm, system.standIns.smtp]) s.setKnobs({ latencyMs: o.latencyMs });
   system.standIns.botcore.setKnobs({ latencyMs: o.latencyMs, slowShare: o.slowShare, slowMs: o.slowMs });
 
   const token = await devToken({ orgId: BENCH_ORG, userId: 'user-bench', secret: system.jwtSecret, issuer: system.jwtIssuer, audience: system.jwtAudience });
@@ -84,7 +68,7 @@ async function bench(o: BenchOptions, system: RunningSystem, cleanups: (() => Pr
     await tap.stop();
     await admin.deleteGroups([tap.groupId]).catch(() => undefined);
   });
-  const mine = [tap.groupId];
+  const ownGroups = [tap.groupId];
 
   let storedBefore = await api.storedCount(workflow.id);
   let fill: RunReport['stack']['fill'];
@@ -92,77 +76,37 @@ async function bench(o: BenchOptions, system: RunningSystem, cleanups: (() => Pr
     log(`filling the store: ${storedBefore.toLocaleString('en-US')} stored, ${o.stored.toLocaleString('en-US')} asked ...`);
     fill = await fillStore({ api, tap, workflowId: workflow.id, count: o.stored - storedBefore, firstSeq: storedBefore, log });
     log('waiting for every consumer group to catch up ...');
-    await waitForCaughtUp(admin, mine, 10 * 60_000);
+    await waitForCaughtUp(admin, ownGroups, 10 * 60_000);
     storedBefore = await api.storedCount(workflow.id);
   }
   log(`${storedBefore.toLocaleString('en-US')} executions stored`);
-  // what the reads of one execution pick from until executions of this run have ended
   const storedIds = storedBefore > 0 ? await api.recentExecutionIds(workflow.id) : [];
 
   const roots = [...stackProcesses(localRoot, STACK), { name: 'bench client + stand-ins', pid: process.pid, withChildren: false }];
   log(`watching processes: ${roots.map((r) => `${r.name} (${r.pid})`).join(', ')}`);
   const sampler = startProcessSampler({ roots, intervalMs: 1_000, pageBytes: units.pageBytes });
   cleanups.push(() => sampler.stop());
-  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
 
   log(`load: ${o.rate}/s for ${o.warmupS} s warm-up + ${o.durationS} s measured`);
-  const load = runOpenLoop({ rate: o.rate, durationS: o.warmupS + o.durationS, maxOutstanding: o.maxOutstanding, send: (seq) => api.execute(workflow.id, `load-${seq}`, EXECUTE_TIMEOUT_MS) });
-  const progress = setInterval(() => {
-    const c = load.counts();
-    log(`  ${((Date.now() - load.startMs) / 1000).toFixed(0)} s: ${c.sent} sent, ${c.accepted} accepted, ${c.refused} refused, ${c.errors} errors, ${c.skipped} skipped, ${c.outstanding} unanswered; ${tap.ended.size} ended`);
-  }, 5_000);
-  cleanups.push(async () => clearInterval(progress));
-
-  const window = { fromMs: load.startMs + o.warmupS * 1000, toMs: load.startMs + (o.warmupS + o.durationS) * 1000 };
-  await sleepUntil(window.fromMs);
-  const cpuStart = await sampler.snapshot();
-  loopDelay.enable();
-  const recentId = () => {
-    const ended = tap.recent(500);
-    const ids = ended.length > 0 ? ended : storedIds;
-    return ids[Math.floor(Math.random() * ids.length)];
-  };
-  const reads = startReadSampler({
-    rate: o.readRate,
-    endpoints: [
-      {
-        name: '`GET /workFlow/execution/:id` (a recent one)',
-        read: () => {
-          const id = recentId();
-          return id ? api.timedGet(`/workFlow/execution/${id}`, READ_TIMEOUT_MS) : undefined;
-        },
-      },
-      { name: '`GET /workFlow/:id/executions?status=completed&page=1&limit=20`', read: () => api.timedGet(`/workFlow/${workflow.id}/executions?status=completed&page=1&limit=20`, READ_TIMEOUT_MS) },
-    ],
-  });
-  await load.scheduleDone;
-  await sleepUntil(window.toMs);
-  const cpuEnd = await sampler.snapshot();
-  loopDelay.disable();
-  const lagAtLoadEnd = await consumerLag(admin, mine);
-  const readFigures = await reads.stop();
+  const run = await runMeasuredLoad({ ...o, api, workflowId: workflow.id, tap, admin, sampler, ownGroups, storedIds, log });
 
   log(`load over; waiting up to ${o.drainS} s for the executions still running ...`);
-  await load.answered();
-  clearInterval(progress);
-  const accepted = load.requests.flatMap((r) => (r.outcome?.kind === 'accepted' ? [r.outcome.executionId] : []));
+  await run.load.answered();
+  const accepted = run.load.requests.flatMap((r) => (r.outcome?.kind === 'accepted' ? [r.outcome.executionId] : []));
   const left = await tap.waitFor(accepted, o.drainS * 1000, (n) => log(`  ${n} still running`));
-  const lagAfterDrain = await consumerLag(admin, mine);
+  const lagAfterDrain = await consumerLag(admin, ownGroups);
   await sampler.stop();
 
-  const executions = executionFigures({ requests: load.requests, ended: tap.ended, window, slowedSeqs: o.slowShare > 0 ? slowedSeqs(system) : undefined });
-  const cpu = cpuBetween(cpuStart, cpuEnd, units.ticksPerSecond);
+  const { requests, startMs } = run.load;
+  const executions = executionFigures({ requests, ended: tap.ended, window: run.window, slowedSeqs: o.slowShare > 0 ? slowedSeqsOf(system.standIns.botcore.slowRequests()) : undefined });
+  const cpu = cpuBetween(run.cpuStart, run.cpuEnd, units.ticksPerSecond);
   const rss = sampler.maxRssBytes();
   const counts = sampler.processCounts();
   const serviceNames: readonly string[] = SERVICE_NAMES;
   const databases = roots.map((r) => r.name).filter((n) => !serviceNames.includes(n) && !/^kafka|^schema-registry|^bench /.test(n));
-
-  const outDir = path.dirname(o.out);
-  const plotName = `plots/${context.startedAt.replace(/[:.]/g, '-')}.svg`;
   const title = titleOf(o, storedBefore);
-  const seconds = perSecond(load.startMs, load.requests.flatMap((r) => (r.sentAtMs === undefined ? [] : [r.sentAtMs])), endPoints(load.requests, tap.ended));
-  fs.mkdirSync(path.join(outDir, 'plots'), { recursive: true });
-  fs.writeFileSync(path.join(outDir, plotName), renderPlot({ title, seconds, offeredRate: o.rate, window: { from: o.warmupS, to: o.warmupS + o.durationS } }));
+  const plot = plotPathFor(context.startedAt);
+  const seconds = perSecond(startMs, requests.flatMap((r) => (r.sentAtMs === undefined ? [] : [r.sentAtMs])), endPoints(requests, tap.ended));
 
   const report = renderReport({
     context,
@@ -178,20 +122,20 @@ async function bench(o: BenchOptions, system: RunningSystem, cleanups: (() => Pr
       machineBusyMs: cpu.machineBusyMs,
       machineTotalMs: cpu.machineTotalMs,
     },
-    lag: { atLoadEnd: lagAtLoadEnd, afterDrain: lagAfterDrain },
-    reads: { rate: o.readRate, figures: readFigures },
-    clientLoopDelayMs: { p99: loopDelay.percentile(99) / 1e6, max: loopDelay.max / 1e6 },
+    lag: { atLoadEnd: run.lagAtLoadEnd, afterDrain: lagAfterDrain },
+    reads: { rate: o.readRate, figures: run.reads },
+    clientLoopDelayMs: run.clientLoopDelayMs,
     tapInvalid: tap.invalid,
-    plot: plotName,
+    plot,
   });
   log(`\n${report}`);
   if (executions.accepted === 0) {
     log('No execution was accepted in the measured window: the run could not be made; nothing appended.');
     return false;
   }
-  if (!fs.existsSync(o.out)) fs.writeFileSync(o.out, `${RESULTS_HEADER}\n`);
-  fs.appendFileSync(o.out, `\n${report}`);
-  log(`appended to ${shown(o.out)}; plot ${shown(path.join(outDir, plotName))}${left.length ? `; ${left.length} executions never ended` : ''}`);
+  const svg = renderPlot({ title, seconds, offeredRate: o.rate, window: { from: o.warmupS, to: o.warmupS + o.durationS } });
+  const plotFile = writeResults({ out: o.out, report, plot, svg });
+  log(`appended to ${shown(o.out)}; plot ${shown(plotFile)}${left.length ? `; ${left.length} executions never ended` : ''}`);
   return true;
 }
 
