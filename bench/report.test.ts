@@ -64,7 +64,9 @@ describe('renderReport', () => {
   });
 
   it('gives lag at the end of the load and after the drain, and the reads', () => {
-    expect(md).toContain('| log-sink | workflow.execution.events | 120 (3 partitions) | 0 |');
+    expect(md).toContain('| log-sink | workflow.execution.events | 120 (3 partitions, up to 60) | 0 |');
+    const markers = renderReport(report({ lag: { atLoadEnd: [], afterDrain: [{ groupId: 'g', lag: 6, behindPartitions: 6, maxPartitionLag: 1, topics: ['t'] }] } }));
+    expect(markers).toContain('| g | t | – | 6 (1 on 6 partitions) |');
     expect(md).toContain('| one execution | 3 | 5.0 | 6.0 | 6.0 | 6.0 | 200 ×48, no answer ×2 | 1 / 0 |');
   });
 

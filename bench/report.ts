@@ -52,7 +52,9 @@ function lagTable(lag: RunReport['lag']): string[] {
   if (groups.length === 0) return ['No consumer group has committed offsets.'];
   const cell = (list: GroupLag[], id: string) => {
     const g = list.find((x) => x.groupId === id);
-    return g ? `${int(g.lag)}${g.lag ? ` (${g.behindPartitions} partitions)` : ''}` : '–';
+    if (!g) return '–';
+    if (g.lag === 0) return '0';
+    return g.maxPartitionLag <= 1 ? `${int(g.lag)} (1 on ${g.behindPartitions} partitions)` : `${int(g.lag)} (${g.behindPartitions} partitions, up to ${int(g.maxPartitionLag)})`;
   };
   return [
     '| consumer group | topics | lag at the end of the load | lag after the drain |',
