@@ -1,134 +1,187 @@
 /**
- * Throughput and latency benchmark of the whole system on this machine.
+ * `npm run bench`: an open-loop benchmark of the whole system on this machine.
  *
- *   npm run bench -- --executions 3000 --concurrency 100 --latency 20
+ *   npm run bench -- --rate 100 --duration 60 --latency 20 --slow-share 0.02 --slow-ms 5000 --stored 100000 --reuse
  *
- * Starts the real local stack (Kafka, FerretDB, schema registry, stand-ins, six services) with fresh
- * data, creates a four-step workflow (whatsapp trigger → conversational agent → sentiment → send_whatsapp),
- * fires executions through the REST API with bounded concurrency, waits until every one has ended,
- * and prints: accepted requests/s, completed executions/s, end-to-end latency percentiles (from
- * the execution's startedAt to completedAt as recorded in Mongo), and each service's memory (RSS).
- * Appends the figures to bench/results.md.
+ * Starts the real local stack (stack name `bench`) through the launcher, creates the four-step workflow
+ * (whatsapp trigger → conversational agent → sentiment → send_whatsapp), optionally fills the store,
+ * and sends executions at a fixed rate through `POST /workFlow/:id/execute` for a warm-up and a measured
+ * window. When executions end is read from the `workflow.execution.events` topic. It reports throughput,
+ * end-to-end latency, CPU and RSS per process, consumer lag and read latency under load; appends the
+ * report to bench/results.md with a plot in bench/plots/, and prints it. `--help` lists the options.
  */
-import fs from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
-import { MongoClient } from 'mongodb';
-import { devToken, repoRoot, startSystem } from '@botwot/launcher';
+import { stopAll } from '@botwot/infra';
+import { devToken, repoRoot, SERVICE_NAMES, startSystem, type RunningSystem } from '@botwot/launcher';
+import { createKafka, jsonCodec, registryCodec } from '@botwot/shared/kafka';
+import { createLogger } from '@botwot/shared/observability';
+import { BENCH_ORG, BenchApi, slowedSeqsOf } from './bench-api.js';
+import { consumerLag, waitForCaughtUp } from './consumer-lag.js';
+import { startEventTap } from './event-tap.js';
+import { endPoints, executionFigures } from './execution-figures.js';
+import { runMeasuredLoad } from './measured-load.js';
+import { describeOptions, parseBenchOptions, usage, type BenchOptions } from './options.js';
+import { renderPlot } from './plot-svg.js';
+import { cpuBetween, kernelUnits, startProcessSampler } from './process-sampler.js';
+import { renderReport, type RunReport } from './report.js';
+import { plotPathFor, writeResults } from './results-file.js';
+import { runContext } from './run-context.js';
+import { stackProcesses } from './stack-processes.js';
+import { fillStore } from './store-fill.js';
+import { perSecond } from './timeline.js';
 
-const { values } = parseArgs({
-  options: {
-    executions: { type: 'string', default: '2000' },
-    concurrency: { type: 'string', default: '64' },
-    latency: { type: 'string', default: '20' },
-  },
-});
-const total = Number(values.executions);
-const concurrency = Number(values.concurrency);
-const latencyMs = Number(values.latency);
+const STACK = 'bench';
 const repo = repoRoot();
+const localRoot = path.join(repo, '.local');
 const log = (line: string) => process.stdout.write(`${line}\n`);
+/** a path as the user would type it from here: relative below the working directory, else absolute */
+const shown = (p: string) => (path.relative(process.cwd(), p).startsWith('..') ? p : path.relative(process.cwd(), p));
 
-const system = await startSystem({
-  repo,
-  root: path.join(repo, '.local'),
-  name: 'bench',
-  fresh: true,
-  ports: { standIns: 'free' },
-  schemaRegistry: process.env.SCHEMA_REGISTRY !== 'off',
-  env: process.env,
-  serviceEnv: { LOG_LEVEL: 'warn', RATE_LIMIT_PER_SECOND: '100000', RATE_LIMIT_BURST: '100000' },
-  log: () => undefined,
-});
-try {
-  system.standIns.botcore.setKnobs({ latencyMs });
-  system.standIns.whatsapp.setKnobs({ latencyMs });
-  const token = await devToken({ orgId: 'org-bench', secret: system.jwtSecret });
-  const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
-  const created = (await (
-    await fetch(`${system.gatewayUrl}/workFlow`, {
-      method: 'POST',
-      headers,
-      body: JSON.stringify({
-        name: 'bench',
-        steps: [
-          { stepId: 't', stepType: 'trigger', config: { triggerType: 'whatsapp' }, nextStepId: 'agent' },
-          { stepId: 'agent', stepType: 'agent', config: { agentType: 'conversational' }, nextStepId: 'mood' },
-          { stepId: 'mood', stepType: 'utility', config: { utilityType: 'sentiment', inputText: '{{message_text}}' }, nextStepId: 'reply' },
-          { stepId: 'reply', stepType: 'action', config: { actionType: 'send_whatsapp', messageTemplate: '{{agent_response}} ({{sentiment}})' } },
-        ],
-      }),
-    })
-  ).json()) as { id: string };
-
-  // warm-up: connections, caches, transactional producers
-  for (let i = 0; i < 20; i++) {
-    await fetch(`${system.gatewayUrl}/workFlow/${created.id}/execute?wait=10`, { method: 'POST', headers, body: JSON.stringify({ triggerData: { phone_number: '+1555', message_text: 'warm up' } }) });
-  }
-
-  const ids: string[] = [];
-  let failures = 0;
-  let next = 0;
-  const t0 = performance.now();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < total) {
-        const i = next++;
-        const res = await fetch(`${system.gatewayUrl}/workFlow/${created.id}/execute`, {
-          method: 'POST',
-          headers,
-          body: JSON.stringify({ triggerData: { phone_number: `+1555${i}`, message_text: i % 2 ? 'I love it' : 'this is bad' } }),
-        });
-        if (res.status === 202) ids.push(((await res.json()) as { executionId: string }).executionId);
-        else failures++;
-      }
-    }),
-  );
-  const acceptSeconds = (performance.now() - t0) / 1000;
-
-  const mongo = new MongoClient(system.mongoUrl);
-  const executions = mongo.db().collection('workflow_executions');
-  let ended = 0;
-  let lastReport = 0;
-  while (ended < ids.length) {
-    ended = await executions.countDocuments({ orgId: 'org-bench', status: { $ne: 'running' } });
-    if (performance.now() - lastReport > 5_000) {
-      lastReport = performance.now();
-      log(`  ${ended}/${ids.length} ended after ${((performance.now() - t0) / 1000).toFixed(0)} s`);
-    }
-    // FerretDB answers this count by scanning the collection: poll gently so the benchmark does not measure itself
-    if (ended < ids.length) await new Promise((r) => setTimeout(r, 2_000));
-    if ((performance.now() - t0) / 1000 > 900) throw new Error(`only ${ended}/${ids.length} ended after 15 min`);
-  }
-  const allSeconds = (performance.now() - t0) / 1000;
-  const rows = await executions.find({ _id: { $in: ids as never[] } }).project({ status: 1, totalDuration: 1, error: 1 }).toArray();
-  await mongo.close();
-  const durations = rows.map((r) => Number(r.totalDuration)).filter(Number.isFinite).sort((a, b) => a - b);
-  const failureReasons = new Map<string, number>();
-  for (const r of rows) if (r.status === 'failed') failureReasons.set(`${r.error?.code}: ${String(r.error?.message).slice(0, 120)}`, (failureReasons.get(`${r.error?.code}: ${String(r.error?.message).slice(0, 120)}`) ?? 0) + 1);
-  const pct = (p: number) => durations[Math.min(durations.length - 1, Math.floor((p / 100) * durations.length))] ?? NaN;
-  const completed = rows.filter((r) => r.status === 'completed').length;
-
-  const rss: Record<string, number> = {};
-  for (const [name, svc] of system.services) {
-    const status = fs.readFileSync(`/proc/${svc.process.pid}/status`, 'utf8');
-    rss[name] = Math.round(Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024);
-  }
-  const javaRss = (pid: number | undefined) => (pid ? Math.round(Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024) : 0);
-
-  const lines = [
-    `## ${new Date().toISOString()} — ${total} executions, concurrency ${concurrency}, stand-in latency ${latencyMs} ms, registry ${system.schemaRegistryUrl ? 'on' : 'off'}`,
-    '',
-    `- machine: ${(await import('node:os')).cpus().length} cores, Node ${process.version}; everything (Kafka, FerretDB, registry, stand-ins, six services, this client) on the same machine`,
-    `- accepted: ${ids.length} (202), refused: ${failures}; ${(ids.length / acceptSeconds).toFixed(0)} requests/s over ${acceptSeconds.toFixed(1)} s`,
-    `- ended: ${rows.length} (${completed} completed, ${rows.length - completed} failed) in ${allSeconds.toFixed(1)} s: ${(rows.length / allSeconds).toFixed(0)} executions/s, ${((rows.length / allSeconds) * 60).toFixed(0)} per minute (4 steps each)`,
-    `- end-to-end latency (startedAt → completedAt): p50 ${pct(50)} ms, p95 ${pct(95)} ms, p99 ${pct(99)} ms, max ${durations[durations.length - 1]} ms`,
-    ...[...failureReasons].map(([reason, n]) => `- failed ×${n}: ${reason}`),
-    `- RSS after the run (MiB): ${Object.entries(rss).map(([n, v]) => `${n} ${v}`).join(', ')}; kafka ${javaRss(system.kafka?.pid)}, ferretdb ${javaRss(system.mongo?.pid)}`,
-    '',
-  ];
-  log(lines.join('\n'));
-  fs.appendFileSync(path.join(repo, 'bench', 'results.md'), `${lines.join('\n')}\n`);
-} finally {
-  await system.stop();
+function titleOf(o: BenchOptions, stored: number): string {
+  return [
+    `${o.rate}/s offered for ${o.durationS} s`,
+    `stand-ins ${o.latencyMs} ms`,
+    ...(o.slowShare > 0 ? [`${+(o.slowShare * 100).toFixed(2)}% of BotCore calls +${o.slowMs} ms`] : []),
+    `${stored.toLocaleString('en-US')} stored`,
+  ].join(', ');
 }
+
+/** One run on a started stack; false when it could not be made (nothing accepted). */
+async function bench(o: BenchOptions, system: RunningSystem, cleanups: (() => Promise<unknown>)[]): Promise<boolean> {
+  const context = runContext(repo);
+  const units = kernelUnits();
+  for (const s of [system.standIns.whatsapp, system.standIns.voice, system.standIns.crm, system.standIns.smtp]) s.setKnobs({ latencyMs: o.latencyMs });
+  system.standIns.botcore.setKnobs({ latencyMs: o.latencyMs, slowShare: o.slowShare, slowMs: o.slowMs });
+
+  const token = await devToken({ orgId: BENCH_ORG, userId: 'user-bench', secret: system.jwtSecret, issuer: system.jwtIssuer, audience: system.jwtAudience });
+  const api = new BenchApi(system.gatewayUrl, token);
+  const workflow = await api.benchWorkflow(o.reuse);
+  log(`workflow ${workflow.id}${workflow.reused ? ' (from an earlier run)' : ''}`);
+
+  const kafka = createKafka({ brokers: system.kafkaBrokers, clientId: 'bench', logger: createLogger('bench', 'error') });
+  const admin = kafka.admin();
+  await admin.connect();
+  cleanups.push(() => admin.disconnect());
+  const codec = system.schemaRegistryUrl ? registryCodec(system.schemaRegistryUrl) : jsonCodec();
+  const tap = await startEventTap({ kafka, admin, codec, groupId: `bench-tap-${process.pid}-${Date.now()}` });
+  cleanups.push(async () => {
+    await tap.stop();
+    await admin.deleteGroups([tap.groupId]).catch(() => undefined);
+  });
+  const ownGroups = [tap.groupId];
+
+  let storedBefore = await api.storedCount(workflow.id);
+  let fill: RunReport['stack']['fill'];
+  if (storedBefore < o.stored) {
+    log(`filling the store: ${storedBefore.toLocaleString('en-US')} stored, ${o.stored.toLocaleString('en-US')} asked ...`);
+    fill = await fillStore({ api, tap, workflowId: workflow.id, count: o.stored - storedBefore, firstSeq: storedBefore, log });
+    log('waiting for every consumer group to catch up ...');
+    await waitForCaughtUp(admin, ownGroups, 10 * 60_000);
+    storedBefore = await api.storedCount(workflow.id);
+  }
+  log(`${storedBefore.toLocaleString('en-US')} executions stored`);
+  const storedIds = storedBefore > 0 ? await api.recentExecutionIds(workflow.id) : [];
+
+  const roots = [...stackProcesses(localRoot, STACK), { name: 'bench client + stand-ins', pid: process.pid, withChildren: false }];
+  log(`watching processes: ${roots.map((r) => `${r.name} (${r.pid})`).join(', ')}`);
+  const sampler = startProcessSampler({ roots, intervalMs: 1_000, pageBytes: units.pageBytes });
+  cleanups.push(() => sampler.stop());
+
+  log(`load: ${o.rate}/s for ${o.warmupS} s warm-up + ${o.durationS} s measured`);
+  const run = await runMeasuredLoad({ ...o, api, workflowId: workflow.id, tap, admin, sampler, ownGroups, storedIds, log });
+
+  log(`load over; waiting up to ${o.drainS} s for the executions still running ...`);
+  await run.load.answered();
+  const accepted = run.load.requests.flatMap((r) => (r.outcome?.kind === 'accepted' ? [r.outcome.executionId] : []));
+  const left = await tap.waitFor(accepted, o.drainS * 1000, (n) => log(`  ${n} still running`));
+  const lagAfterDrain = await consumerLag(admin, ownGroups);
+  await sampler.stop();
+
+  const { requests, startMs } = run.load;
+  const executions = executionFigures({ requests, ended: tap.ended, window: run.window, slowedSeqs: o.slowShare > 0 ? slowedSeqsOf(system.standIns.botcore.slowRequests()) : undefined });
+  const cpu = cpuBetween(run.cpuStart, run.cpuEnd, units.ticksPerSecond);
+  const rss = sampler.maxRssBytes();
+  const counts = sampler.processCounts();
+  const serviceNames: readonly string[] = SERVICE_NAMES;
+  const databases = roots.map((r) => r.name).filter((n) => !serviceNames.includes(n) && !/^kafka|^schema-registry|^bench /.test(n));
+  const title = titleOf(o, storedBefore);
+  const plot = plotPathFor(context.startedAt);
+  const seconds = perSecond(startMs, requests.flatMap((r) => (r.sentAtMs === undefined ? [] : [r.sentAtMs])), endPoints(requests, tap.ended));
+
+  const report = renderReport({
+    context,
+    title,
+    optionsLine: describeOptions(o),
+    stack: { registry: Boolean(system.schemaRegistryUrl), database: databases.length ? databases.join(' + ') : 'external (MONGO_URL)', storedBefore, ...(fill ? { fill } : {}) },
+    executions,
+    maxOutstanding: o.maxOutstanding,
+    drainS: o.drainS,
+    cpu: {
+      windowSeconds: cpu.seconds,
+      rows: roots.map((r) => ({ name: r.name, cpuMs: cpu.cpuMs.get(r.name) ?? 0, maxRssBytes: rss.get(r.name) ?? 0, processes: counts.get(r.name) ?? 0 })),
+      machineBusyMs: cpu.machineBusyMs,
+      machineTotalMs: cpu.machineTotalMs,
+    },
+    lag: { atLoadEnd: run.lagAtLoadEnd, afterDrain: lagAfterDrain },
+    reads: { rate: o.readRate, figures: run.reads },
+    clientLoopDelayMs: run.clientLoopDelayMs,
+    tapInvalid: tap.invalid,
+    plot,
+  });
+  log(`\n${report}`);
+  if (executions.accepted === 0) {
+    log('No execution was accepted in the measured window: the run could not be made; nothing appended.');
+    return false;
+  }
+  const svg = renderPlot({ title, seconds, offeredRate: o.rate, window: { from: o.warmupS, to: o.warmupS + o.durationS } });
+  const plotFile = writeResults({ out: o.out, report, plot, svg });
+  log(`appended to ${shown(o.out)}; plot ${shown(plotFile)}${left.length ? `; ${left.length} executions never ended` : ''}`);
+  return true;
+}
+
+async function main(): Promise<number> {
+  let o: ReturnType<typeof parseBenchOptions>;
+  try {
+    o = parseBenchOptions(process.argv.slice(2), repo);
+  } catch (e) {
+    log(`${(e as Error).message}\n\n${usage()}`);
+    return 2;
+  }
+  if (o === 'help') {
+    log(usage());
+    return 0;
+  }
+  log(`bench: ${describeOptions(o)} --out ${shown(o.out)}`);
+
+  const cleanups: (() => Promise<unknown>)[] = [];
+  let system: RunningSystem | undefined;
+  process.once('SIGINT', () => {
+    log('\ninterrupted: stopping the stack ...');
+    void (system ? system.stop() : stopAll()).finally(() => process.exit(130));
+  });
+  try {
+    log(`starting the stack "${STACK}"${o.reuse ? ' with the data of the last run' : ', fresh'} ...`);
+    system = await startSystem({
+      repo,
+      root: localRoot,
+      name: STACK,
+      fresh: !o.reuse,
+      ports: { standIns: 'free' },
+      schemaRegistry: o.registry,
+      // the one place the benchmark reads the environment: KAFKA_BROKERS, MONGO_URL, ... replace local servers, as for npm start
+      env: process.env,
+      serviceEnv: { LOG_LEVEL: 'warn', RATE_LIMIT_PER_SECOND: '1000000', RATE_LIMIT_BURST: '1000000' },
+      log: (line) => log(`  ${line}`),
+    });
+    return (await bench(o, system, cleanups)) ? 0 : 1;
+  } catch (e) {
+    log(`bench failed: ${(e as Error).stack ?? String(e)}`);
+    return 1;
+  } finally {
+    for (const c of cleanups.reverse()) await c().catch(() => undefined);
+    log('stopping the stack ...');
+    await system?.stop();
+  }
+}
+
+process.exit(await main());

@@ -30,6 +30,8 @@ export interface StandIn {
   knobs(): Knobs;
   reset(): void;
   requests(): RecordedRequest[];
+  /** The requests the `slowShare` knob slowed down (a journal of their own, so they outlive the main one's limit). */
+  slowRequests(): RecordedRequest[];
   close(): Promise<void>;
 }
 
@@ -183,9 +185,11 @@ export function urlHost(host: string): string {
 /** Starts an HTTP stand-in (or, without `handler`, an admin-only server). */
 export async function startHttpStandIn(opts: HttpStandInOptions): Promise<StandIn> {
   const o = { ...opts, faults: opts.faults ?? new Faults(), journal: opts.journal ?? new Journal<RecordedRequest>() };
+  const slowJournal = new Journal<RecordedRequest>();
   const reset = (): void => {
     o.faults.reset();
     o.journal.clear();
+    slowJournal.clear();
     o.onReset?.();
   };
 
@@ -203,7 +207,7 @@ export async function startHttpStandIn(opts: HttpStandInOptions): Promise<StandI
 
       const fail = o.faults.shouldFail();
       const knobs = o.faults.knobs;
-      await o.faults.delay();
+      const { slow } = await o.faults.delay();
       let body: unknown;
       let malformed = false;
       if (raw.trim() !== '') {
@@ -225,9 +229,12 @@ export async function startHttpStandIn(opts: HttpStandInOptions): Promise<StandI
         }
         if (fail) r = faultResponse(knobs);
       }
-      o.journal.push({
+      const entry: RecordedRequest = {
         method, path, query: Object.fromEntries(url.searchParams), headers: flatHeaders(req.headers), body, time, status: r.status,
-      });
+        ...(slow ? { slow: true as const } : {}),
+      };
+      o.journal.push(entry);
+      if (slow) slowJournal.push(entry);
       send(res, r);
     })().catch((err: unknown) => send(res, apiError(500, String(err), 'InternalError')));
   });
@@ -249,6 +256,7 @@ export async function startHttpStandIn(opts: HttpStandInOptions): Promise<StandI
     knobs: () => o.faults.knobs,
     reset,
     requests: () => o.journal.list(),
+    slowRequests: () => slowJournal.list(),
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((err) => (err ? reject(err) : resolve()));

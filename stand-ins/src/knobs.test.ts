@@ -74,6 +74,9 @@ describe('knobs (in-process)', () => {
     expect(() => bot.setKnobs({ errorRate: 2 })).toThrow(/errorRate/);
     expect(() => bot.setKnobs({ failNext: -1 })).toThrow(/failNext/);
     expect(parseKnobs({ bogus: 1 })).toBe("unknown knob 'bogus'");
+    expect(parseKnobs({ slowShare: 1.5 })).toBe('slowShare must be a number in 0..1');
+    expect(parseKnobs({ slowMs: -1 })).toBe('slowMs must be a number >= 0');
+    expect(parseKnobs({ slowShare: 0.02, slowMs: 5_000 })).toEqual({ slowShare: 0.02, slowMs: 5_000 });
     expect(parseKnobs({ latencyMs: 5, faultPhase: 'after' })).toEqual({ latencyMs: 5, faultPhase: 'after' });
   });
 
@@ -84,6 +87,42 @@ describe('knobs (in-process)', () => {
     expect(bot.knobs()).toEqual(DEFAULT_KNOBS);
     expect(bot.requests()).toEqual([]);
     expect((await ask()).status).toBe(200);
+  });
+
+  it('slowShare slows that share of requests by slowMs, with its own seeded draw', () => {
+    const f = new Faults();
+    f.set({ latencyMs: 20, slowMs: 5_000, slowShare: 0 });
+    expect(Array.from({ length: 100 }, () => f.planDelay())).toEqual(Array(100).fill({ ms: 20, slow: false }));
+    f.set({ slowShare: 1 });
+    expect(f.planDelay()).toEqual({ ms: 5_020, slow: true });
+    f.set({ slowShare: 0.1 });
+    const draws = Array.from({ length: 1_000 }, () => f.planDelay().slow);
+    const slow = draws.filter(Boolean).length;
+    expect(slow).toBeGreaterThan(60);
+    expect(slow).toBeLessThan(140);
+    f.reset();
+    f.set({ latencyMs: 20, slowMs: 5_000, slowShare: 0.1 });
+    expect(Array.from({ length: 1_000 }, () => f.planDelay().slow)).toEqual(draws);
+  });
+
+  it('slow requests do not change which requests an errorRate fails', () => {
+    const failures = (slowShare: number) => {
+      const f = new Faults();
+      f.set({ errorRate: 0.3, slowShare, slowMs: 10 });
+      return Array.from({ length: 200 }, () => (f.planDelay(), f.shouldFail()));
+    };
+    expect(failures(0.5)).toEqual(failures(0));
+  });
+
+  it('the slowed requests are journaled apart and marked slow', async () => {
+    bot.setKnobs({ slowShare: 1, slowMs: 1 });
+    await ask();
+    bot.setKnobs({ slowShare: 0 });
+    await ask();
+    expect(bot.slowRequests()).toEqual([expect.objectContaining({ path: '/qna', slow: true, body: { question: 'q', uuid: 'u' } })]);
+    expect(bot.requests().map((r) => r.slow)).toEqual([true, undefined]);
+    bot.reset();
+    expect(bot.slowRequests()).toEqual([]);
   });
 
   it('Faults: failNext takes precedence and is consumed', () => {

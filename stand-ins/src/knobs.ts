@@ -20,6 +20,13 @@ export interface Knobs {
    * answer is then replaced by the failure — "the provider did it but the response was lost".
    */
   faultPhase: 'before' | 'after';
+  /**
+   * Fraction (0..1) of non-admin requests that take `slowMs` longer (on top of latencyMs): a few slow
+   * calls among fast ones, such as an LLM that sometimes takes seconds. Drawn per request, seeded.
+   */
+  slowShare: number;
+  /** Extra delay of the slow requests, ms. */
+  slowMs: number;
 }
 
 export const DEFAULT_KNOBS: Readonly<Knobs> = Object.freeze({
@@ -29,6 +36,8 @@ export const DEFAULT_KNOBS: Readonly<Knobs> = Object.freeze({
   failNext: 0,
   retryAfterSeconds: 1,
   faultPhase: 'before',
+  slowShare: 0,
+  slowMs: 0,
 });
 
 export interface RecordedRequest {
@@ -42,9 +51,13 @@ export interface RecordedRequest {
   time: string;
   /** Status the stand-in answered with (including injected failures). */
   status: number;
+  /** Present when the `slowShare` draw made this request one of the slow ones. */
+  slow?: true;
 }
 
 const SEED = 0x5eed_b07;
+// The slow draw has its own sequence, so turning slow calls on does not change which requests fail.
+const SLOW_SEED = 0x51_0e5;
 
 /** mulberry32: tiny deterministic PRNG. */
 function prng(seed: number): () => number {
@@ -65,13 +78,15 @@ export function parseKnobs(input: unknown): Partial<Knobs> | string {
   for (const [key, value] of Object.entries(input as Record<string, unknown>)) {
     switch (key) {
       case 'latencyMs':
+      case 'slowMs':
       case 'retryAfterSeconds':
         if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) return `${key} must be a number >= 0`;
         out[key] = value;
         break;
       case 'errorRate':
-        if (typeof value !== 'number' || !(value >= 0 && value <= 1)) return 'errorRate must be a number in 0..1';
-        out.errorRate = value;
+      case 'slowShare':
+        if (typeof value !== 'number' || !(value >= 0 && value <= 1)) return `${key} must be a number in 0..1`;
+        out[key] = value;
         break;
       case 'errorStatus':
         if (typeof value !== 'number' || !Number.isInteger(value) || value < 100 || value > 599) {
@@ -98,6 +113,7 @@ export function parseKnobs(input: unknown): Partial<Knobs> | string {
 export class Faults {
   private state: Knobs;
   private rng = prng(SEED);
+  private slowRng = prng(SLOW_SEED);
 
   constructor(private readonly defaults: Knobs = { ...DEFAULT_KNOBS }) {
     this.state = { ...defaults };
@@ -112,11 +128,13 @@ export class Faults {
     if (typeof parsed === 'string') throw new TypeError(parsed);
     this.state = { ...this.state, ...parsed };
     if (parsed.errorRate !== undefined) this.rng = prng(SEED);
+    if (parsed.slowShare !== undefined) this.slowRng = prng(SLOW_SEED);
   }
 
   reset(): void {
     this.state = { ...this.defaults };
     this.rng = prng(SEED);
+    this.slowRng = prng(SLOW_SEED);
   }
 
   /** Decides whether the current request fails; consumes failNext. */
@@ -129,9 +147,17 @@ export class Faults {
     return this.rng() < this.state.errorRate;
   }
 
-  delay(): Promise<void> {
-    const ms = this.state.latencyMs;
-    return ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms)) : Promise.resolve();
+  /** Decides how long the current request waits: latencyMs, plus slowMs for a `slowShare` of requests. */
+  planDelay(): { ms: number; slow: boolean } {
+    const slow = this.state.slowShare > 0 && this.state.slowMs > 0 && this.slowRng() < this.state.slowShare;
+    return { ms: this.state.latencyMs + (slow ? this.state.slowMs : 0), slow };
+  }
+
+  /** Waits as planDelay() decides; resolves with whether this request was one of the slow ones. */
+  async delay(): Promise<{ slow: boolean }> {
+    const { ms, slow } = this.planDelay();
+    if (ms > 0) await new Promise((resolve) => setTimeout(resolve, ms));
+    return { slow };
   }
 }
 

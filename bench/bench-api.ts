@@ -1,0 +1,124 @@
+/**
+ * The gateway's REST API as the benchmark calls it: the four-step workflow it runs, execute, and the
+ * two reads it times.
+ */
+import type { SendOutcome } from './load-generator.js';
+
+export const BENCH_ORG = 'org-bench';
+export const BENCH_WORKFLOW_NAME = 'bench: whatsapp → conversational agent → sentiment → send_whatsapp';
+
+/** The workflow every run executes: a WhatsApp message answered by an agent, its sentiment noted in the reply. */
+export const BENCH_STEPS = [
+  { stepId: 't', stepType: 'trigger', config: { triggerType: 'whatsapp' }, nextStepId: 'agent' },
+  { stepId: 'agent', stepType: 'agent', config: { agentType: 'conversational' }, nextStepId: 'mood' },
+  { stepId: 'mood', stepType: 'utility', config: { utilityType: 'sentiment', inputText: '{{message_text}}' }, nextStepId: 'reply' },
+  { stepId: 'reply', stepType: 'action', config: { actionType: 'send_whatsapp', messageTemplate: '{{agent_response}} ({{sentiment}})' } },
+];
+
+/**
+ * The message of execution `seq` of a run. Its tag reaches BotCore in the question and the sentiment
+ * text, so a slowed BotCore call can be traced back to its execution (see tagOfText).
+ */
+export function benchMessage(tag: string): { phone_number: string; message_text: string } {
+  const n = Number(/\d+$/.exec(tag)?.[0] ?? 0);
+  return { phone_number: `+1555${String(n % 10_000_000).padStart(7, '0')}`, message_text: `[${tag}] ${n % 2 ? 'I love it, thanks' : 'this is bad, I want a refund'}` };
+}
+
+/** The run tag in a text sent to BotCore ("[load-12] ..." → "load-12"), if any. */
+export function tagOfText(text: unknown): string | undefined {
+  return typeof text === 'string' ? /\[((?:load|fill)-\d+)\]/.exec(text)?.[1] : undefined;
+}
+
+/**
+ * The sequence numbers of the load's executions that had a slowed BotCore call, from the stand-in's
+ * journal of slowed requests: the tag is in the question (/qna) or the text (analysis endpoints).
+ */
+export function slowedSeqsOf(slowRequests: readonly { body: unknown }[]): Set<number> {
+  const seqs = new Set<number>();
+  for (const r of slowRequests) {
+    const body = r.body as { question?: unknown; text?: unknown } | undefined;
+    const tag = tagOfText(body?.question) ?? tagOfText(body?.text);
+    if (tag?.startsWith('load-')) seqs.add(Number(tag.slice('load-'.length)));
+  }
+  return seqs;
+}
+
+export interface ReadResult {
+  status: number;
+  ms: number;
+}
+
+export class BenchApi {
+  private readonly headers: Record<string, string>;
+
+  constructor(
+    private readonly baseUrl: string,
+    token: string,
+  ) {
+    this.headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+  }
+
+  private async json<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const res = await fetch(`${this.baseUrl}${path}`, {
+      method,
+      headers: this.headers,
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      signal: AbortSignal.timeout(120_000),
+    });
+    const text = await res.text();
+    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text.slice(0, 300)}`);
+    return JSON.parse(text) as T;
+  }
+
+  /** The bench workflow: with `reuse`, the one an earlier run created (so its stored executions count), else a new one. */
+  async benchWorkflow(reuse: boolean): Promise<{ id: string; reused: boolean }> {
+    if (reuse) {
+      const list = await this.json<{ workflows: { id?: string; _id?: string; name: string; status?: string }[] }>('GET', '/workFlow?limit=100&status=active');
+      const found = list.workflows.find((w) => w.name === BENCH_WORKFLOW_NAME);
+      const id = found?.id ?? found?._id;
+      if (id) return { id, reused: true };
+    }
+    const created = await this.json<{ id: string }>('POST', '/workFlow', { name: BENCH_WORKFLOW_NAME, steps: BENCH_STEPS });
+    return { id: created.id, reused: false };
+  }
+
+  /** How many executions of the workflow are stored, any status. */
+  async storedCount(workflowId: string): Promise<number> {
+    return (await this.json<{ total: number }>('GET', `/workFlow/${workflowId}/executions?status=all&page=1&limit=1`)).total;
+  }
+
+  /** The ids of the workflow's most recent stored executions (up to 100), newest first. */
+  async recentExecutionIds(workflowId: string): Promise<string[]> {
+    const page = await this.json<{ executions: { executionId: string }[] }>('GET', `/workFlow/${workflowId}/executions?status=all&page=1&limit=100`);
+    return page.executions.map((e) => e.executionId);
+  }
+
+  /** POST /workFlow/:id/execute; never throws: the outcome says what happened. */
+  async execute(workflowId: string, tag: string, timeoutMs: number): Promise<SendOutcome> {
+    try {
+      const res = await fetch(`${this.baseUrl}/workFlow/${workflowId}/execute`, {
+        method: 'POST',
+        headers: this.headers,
+        body: JSON.stringify({ triggerData: benchMessage(tag) }),
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+      const body = (await res.json().catch(() => undefined)) as { executionId?: string; error?: { code?: string } } | undefined;
+      if (res.status === 202 && body?.executionId) return { kind: 'accepted', executionId: body.executionId };
+      return { kind: 'refused', status: res.status, code: body?.error?.code };
+    } catch (e) {
+      return { kind: 'error', message: (e as Error).name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : (e as Error).message };
+    }
+  }
+
+  /** One timed GET; the body is read in full, as a client would. */
+  async timedGet(path: string, timeoutMs: number): Promise<ReadResult> {
+    const t0 = performance.now();
+    try {
+      const res = await fetch(`${this.baseUrl}${path}`, { headers: this.headers, signal: AbortSignal.timeout(timeoutMs) });
+      await res.arrayBuffer();
+      return { status: res.status, ms: performance.now() - t0 };
+    } catch {
+      return { status: 0, ms: performance.now() - t0 };
+    }
+  }
+}
