@@ -323,14 +323,14 @@ describe('node types, each through the whole system', () => {
 
       const mine = (await whatsapp().deliveries()).filter((d) => String(d.idempotencyKey).startsWith(`${executionId}:`));
       expect(mine).toHaveLength(2);
-      const toCustomer = mine.find((d) => d.idempotencyKey === `${executionId}:reply:1`);
-      const toTeam = mine.find((d) => d.idempotencyKey === `${executionId}:forward:1`);
+      const toCustomer = mine.find((d) => d.idempotencyKey === `${executionId}:reply`);
+      const toTeam = mine.find((d) => d.idempotencyKey === `${executionId}:forward`);
       expect(toCustomer).toMatchObject({ to: number, text: 'Thanks for "My fridge is broken", we are on it.', type: 'text', apiVersion: 'v21.0', phoneNumberId: '100000000000001' });
       expect(toTeam).toMatchObject({ to: '+4915112345678', text: `New message from ${number}: My fridge is broken`, phoneNumberId: '200000000000002' });
       expect(reply.output).toEqual({ message_sent: true, message_id: toCustomer.messageId, status: 'sent', recipient: number });
       expect(forward.output).toEqual({ message_sent: true, message_id: toTeam.messageId, status: 'sent', recipient: '+4915112345678' });
 
-      const request = (await whatsapp().requests()).find((r) => r.headers['idempotency-key'] === `${executionId}:reply:1`);
+      const request = (await whatsapp().requests()).find((r) => r.headers['idempotency-key'] === `${executionId}:reply`);
       expect(request?.headers.authorization).toBe('Bearer whatsapp-test-token');
       expect(request?.body).toMatchObject({ messaging_product: 'whatsapp', to: number, type: 'text', text: { body: 'Thanks for "My fridge is broken", we are on it.' } });
     });
@@ -349,12 +349,12 @@ describe('node types, each through the whole system', () => {
       completed(mail, 'action', 'send_email', 1);
       expect(mail.input).toEqual({ actionType: 'send_email', from: 'Support <support@botwot.test>', to: sender, subject: 'Re: Broken hinge', body: 'Hello,\nwe received: The cabinet hinge broke.\nBotWot' });
 
-      const received = (await smtp().deliveries()).filter((m) => m.headers['x-idempotency-key'] === `${executionId}:mail:1`);
+      const received = (await smtp().deliveries()).filter((m) => m.headers['x-idempotency-key'] === `${executionId}:mail`);
       expect(received).toHaveLength(1);
       const got = received[0];
       expect(got).toMatchObject({ from: 'support@botwot.test', to: [sender], subject: 'Re: Broken hinge', text: 'Hello,\nwe received: The cabinet hinge broke.\nBotWot' });
-      expect(got.messageId).toContain(`${executionId}:mail:1@botwot.engine`);
-      expect(mail.output).toEqual({ email_sent: true, email_id: expect.stringContaining(`${executionId}:mail:1@botwot.engine`), accepted: [sender] });
+      expect(got.messageId).toContain(`${executionId}:mail@botwot.engine`);
+      expect(mail.output).toEqual({ email_sent: true, email_id: expect.stringContaining(`${executionId}:mail@botwot.engine`), accepted: [sender] });
     });
 
     it('initiate_call: the voice stand-in got toNumber and agentId; answers call_id', async () => {
@@ -370,7 +370,7 @@ describe('node types, each through the whole system', () => {
       const call = byStep('call');
       completed(call, 'action', 'initiate_call', 1);
       expect(call.input).toEqual({ actionType: 'initiate_call', phoneNumber: number, voiceAgent: 'sales-agent-7' });
-      const calls = (await voice().deliveries()).filter((c) => c.idempotencyKey === `${executionId}:call:1`);
+      const calls = (await voice().deliveries()).filter((c) => c.idempotencyKey === `${executionId}:call`);
       expect(calls).toHaveLength(1);
       expect(calls[0]).toMatchObject({ toNumber: number, agentId: 'sales-agent-7' });
       expect(call.output).toEqual({ call_initiated: true, call_id: calls[0].callId });
@@ -405,13 +405,13 @@ describe('node types, each through the whole system', () => {
       const writes = (await crm().deliveries()).filter((w) => String(w.idempotencyKey).startsWith(`${executionId}:`));
       expect(writes).toHaveLength(2);
       const created = writes.find((w) => w.op === 'create');
-      expect(created).toMatchObject({ object: 'lead', idempotencyKey: `${executionId}:create:1`, fields: { phone: number, note, source: 'whatsapp' } });
+      expect(created).toMatchObject({ object: 'lead', idempotencyKey: `${executionId}:create`, fields: { phone: number, note, source: 'whatsapp' } });
       expect(create.output).toEqual({ crm_updated: true, crm_system: 'default', action: 'create', record_id: created.id });
 
       const update = byStep('update');
       completed(update, 'action', 'update_crm', 2);
       expect(update.input).toEqual({ actionType: 'update_crm', crmSystem: 'default', action: 'update', recordId: created.id, fields: { status: 'contacted', last_message_id: 'wamid.crm-1' } });
-      expect(writes.find((w) => w.op === 'update')).toMatchObject({ id: created.id, idempotencyKey: `${executionId}:update:1`, fields: { status: 'contacted', last_message_id: 'wamid.crm-1' } });
+      expect(writes.find((w) => w.op === 'update')).toMatchObject({ id: created.id, idempotencyKey: `${executionId}:update`, fields: { status: 'contacted', last_message_id: 'wamid.crm-1' } });
       expect(update.output).toEqual({ crm_updated: true, crm_system: 'default', action: 'update', record_id: created.id });
 
       const record = (await (await fetch(`${inject('system').standIns.crm}/records/${created.id}`)).json()) as { object: string; fields: Record<string, unknown> };

@@ -20,3 +20,16 @@ export function backoffDelay(attempt: number, policy: { initialMs: number; maxMs
   const ceiling = Math.min(policy.maxMs, policy.initialMs * 2 ** Math.min(Math.max(attempt, 1) - 1, 30));
   return Math.round(ceiling * (0.5 + Math.random() * 0.5));
 }
+
+/**
+ * Settles with `work`, or rejects as soon as the signal aborts: for a call that takes no signal of
+ * its own (an SMTP send), so the step's deadline still ends the wait. The call itself may go on.
+ */
+export function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(new Error('aborted at the deadline'));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(new Error('aborted at the deadline'));
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}

@@ -1,3 +1,4 @@
+import { untilAborted } from '@botwot/shared/async';
 import { nonRetryable, retryable, type StepError } from '@botwot/shared/errors';
 import type { Guarded } from '@botwot/shared/http';
 import type { NodeExecutor } from '@botwot/shared/runner';
@@ -15,14 +16,16 @@ function smtpError(error: unknown): StepError {
 
 /** send_email: real SMTP through nodemailer; the Message-ID is derived from the idempotency key. */
 export function createSendEmail(deps: { transport: Transporter; guard: Guarded; defaultFrom: string }): NodeExecutor<'action/send_email'> {
-  return async ({ config, idempotencyKey, mode }) => {
+  return async ({ config, idempotencyKey, mode, signal }) => {
     const messageId = `<${idempotencyKey.replace(/[^A-Za-z0-9.:_-]/g, '_')}@botwot.engine>`;
     const mail = { from: config.from ?? deps.defaultFrom, to: config.to, subject: config.subject, text: config.body };
     if (mode === 'test') return { email_sent: false, simulated: true, would_send: { channel: 'email', ...mail } };
     const info = await deps.guard.run(async () => {
       try {
-        return await deps.transport.sendMail({ ...mail, messageId, headers: { 'X-Idempotency-Key': idempotencyKey } });
+        // nodemailer takes no signal: stop waiting at the step's deadline (the step then times out)
+        return await untilAborted(deps.transport.sendMail({ ...mail, messageId, headers: { 'X-Idempotency-Key': idempotencyKey } }), signal);
       } catch (error) {
+        if (signal.aborted) throw error;
         throw smtpError(error);
       }
     });

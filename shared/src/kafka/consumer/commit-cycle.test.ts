@@ -24,6 +24,8 @@ async function setup(opts: { committed?: Record<number, { offset: string; metada
   const settled = vi.fn();
   const cycle = new CommitCycle<string>({
     committer: {
+      connect: async () => undefined,
+      disconnect: async () => undefined,
       commit: async (batch) => {
         if (failures-- > 0) throw new Error('broker away');
         commits.push(batch);

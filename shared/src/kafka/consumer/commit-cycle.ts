@@ -37,7 +37,8 @@ export interface CommitCycleOptions<R> {
   onFatal: (error: unknown) => void;
 }
 
-const FATAL_ERRORS = new Set(['INVALID_PRODUCER_EPOCH', 'PRODUCER_FENCED', 'TRANSACTIONAL_ID_AUTHORIZATION_FAILED', 'INVALID_TXN_STATE']);
+/** A newer producer with this transactional id exists (another instance with this INSTANCE_ID): this one must stop. */
+const FATAL_ERRORS = new Set(['INVALID_PRODUCER_EPOCH', 'PRODUCER_FENCED', 'TRANSACTIONAL_ID_AUTHORIZATION_FAILED']);
 
 /**
  * Group commit: one loop that takes every message finished since the last commit, runs the

@@ -1,4 +1,4 @@
-import type { Consumer, Producer } from 'kafkajs';
+import type { Consumer, Kafka, Producer } from 'kafkajs';
 import { splitBySize, type TopicMessages } from '../split-by-size.js';
 
 export interface OffsetCommit {
@@ -24,7 +24,9 @@ export interface CommitBatch {
  * for services whose handlers write idempotently elsewhere.
  */
 export interface Committer {
+  connect(): Promise<void>;
   commit(batch: CommitBatch): Promise<void>;
+  disconnect(): Promise<void>;
 }
 
 function offsetsByTopic(offsets: OffsetCommit[]) {
@@ -49,11 +51,48 @@ export interface GroupMembership {
  * aborts) when a rebalance has given the partitions to another member since: a former owner cannot
  * commit over the new one (KIP-447; kafkajs is patched for it, see patches/).
  */
-export function transactionalCommitter(opts: { producer: Producer; groupId: string; maxRequestBytes: number; membership: () => GroupMembership | undefined }): Committer {
+export function transactionalCommitter(opts: {
+  kafka: Kafka;
+  transactionalId: string;
+  groupId: string;
+  maxRequestBytes: number;
+  membership: () => GroupMembership | undefined;
+}): Committer {
+  const create = (): Producer =>
+    opts.kafka.producer({
+      transactionalId: opts.transactionalId,
+      idempotent: true,
+      maxInFlightRequests: 1,
+      transactionTimeout: 60_000,
+      allowAutoTopicCreation: false,
+      // The broker answers CONCURRENT_TRANSACTIONS while it still writes the previous commit's
+      // markers, which takes milliseconds; cycles follow each other closely, so retry quickly.
+      retry: { initialRetryTime: 10, maxRetryTime: 1_000, retries: 30 },
+    });
+  let producer = create();
+  /** set when a failed commit or abort left the producer's transaction in a state it cannot leave */
+  let broken = false;
+
   return {
+    connect: () => producer.connect(),
+    disconnect: () => producer.disconnect(),
     async commit(batch) {
       if (batch.messages.length === 0 && batch.offsets.length === 0) return;
-      const tx = await opts.producer.transaction();
+      if (broken) {
+        // A new producer with the same transactional id bumps its epoch: the broker finishes or
+        // aborts whatever the stuck one left open, and fences it.
+        await producer.disconnect().catch(() => undefined);
+        producer = create();
+        await producer.connect();
+        broken = false;
+      }
+      let tx: Awaited<ReturnType<Producer['transaction']>>;
+      try {
+        tx = await producer.transaction();
+      } catch (error) {
+        broken = true;
+        throw error;
+      }
       try {
         for (const send of splitBySize(batch.messages, opts.maxRequestBytes)) await tx.sendBatch({ topicMessages: send, acks: -1 });
         const membership = opts.membership();
@@ -62,7 +101,9 @@ export function transactionalCommitter(opts: { producer: Producer; groupId: stri
         }
         await tx.commit();
       } catch (error) {
-        await tx.abort().catch(() => undefined);
+        await tx.abort().catch(() => {
+          broken = true;
+        });
         throw error;
       }
     },
@@ -70,10 +111,13 @@ export function transactionalCommitter(opts: { producer: Producer; groupId: stri
 }
 
 /** Sends (idempotent producer), then commits the offsets through the consumer (fenced by its group generation). */
-export function atLeastOnceCommitter(opts: { producer: Producer; consumer: Consumer; maxRequestBytes: number }): Committer {
+export function atLeastOnceCommitter(opts: { kafka: Kafka; consumer: Consumer; maxRequestBytes: number }): Committer {
+  const producer = opts.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
   return {
+    connect: () => producer.connect(),
+    disconnect: () => producer.disconnect(),
     async commit(batch) {
-      for (const send of splitBySize(batch.messages, opts.maxRequestBytes)) await opts.producer.sendBatch({ topicMessages: send, acks: -1 });
+      for (const send of splitBySize(batch.messages, opts.maxRequestBytes)) await producer.sendBatch({ topicMessages: send, acks: -1 });
       if (batch.offsets.length > 0) await opts.consumer.commitOffsets(batch.offsets);
     },
   };

@@ -1,4 +1,4 @@
-import type { Admin, Consumer, EachBatchPayload, Kafka, Producer } from 'kafkajs';
+import type { Admin, Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import type { AnyEvent, ConsumedTopic } from '../../events/index.js';
 import type { Logger } from '../../observability/logger.js';
 import type { Metrics } from '../../observability/metrics.js';
@@ -73,20 +73,6 @@ export async function runConsumer<T extends ConsumedTopic, R = never>(opts: Cons
     maxWaitTimeInMs: 200,
     retry: { retries: 10, initialRetryTime: 300, maxRetryTime: 5_000 },
   });
-  const producer: Producer =
-    opts.delivery === 'transactional'
-      ? opts.kafka.producer({
-          transactionalId: `${opts.groupId}.${opts.instanceId}`,
-          idempotent: true,
-          maxInFlightRequests: 1,
-          transactionTimeout: 60_000,
-          allowAutoTopicCreation: false,
-          // The broker answers CONCURRENT_TRANSACTIONS while it still writes the previous commit's
-          // markers, which takes milliseconds; cycles follow each other closely, so retry quickly.
-          retry: { initialRetryTime: 10, maxRetryTime: 1_000, retries: Number.MAX_SAFE_INTEGER },
-        })
-      : opts.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
-
   let inFlight = 0;
   let roomWaiters: (() => void)[] = [];
   const settled = (count: number) => {
@@ -98,11 +84,12 @@ export async function runConsumer<T extends ConsumedTopic, R = never>(opts: Cons
   let membership: GroupMembership | undefined;
   const assignment = new Assignment({ admin: opts.admin, groupId: opts.groupId, onError: (error) => log.error({ err: error }, 'could not read the committed offsets; owning no partition until the next join') });
   const scheduler = new KeyedScheduler(opts.concurrency ?? 64);
+  const committer =
+    opts.delivery === 'transactional'
+      ? transactionalCommitter({ kafka: opts.kafka, transactionalId: `${opts.groupId}.${opts.instanceId}`, groupId: opts.groupId, maxRequestBytes: maxMessageBytes, membership: () => membership })
+      : atLeastOnceCommitter({ kafka: opts.kafka, consumer, maxRequestBytes: maxMessageBytes });
   const cycle = new CommitCycle<R>({
-    committer:
-      opts.delivery === 'transactional'
-        ? transactionalCommitter({ producer, groupId: opts.groupId, maxRequestBytes: maxMessageBytes, membership: () => membership })
-        : atLeastOnceCommitter({ producer, consumer, maxRequestBytes: maxMessageBytes }),
+    committer,
     assignment,
     codec: opts.codec,
     stage: opts.stage,
@@ -202,7 +189,7 @@ export async function runConsumer<T extends ConsumedTopic, R = never>(opts: Cons
     });
   const recovery = restartAfterCrashes({ consumer, logger: log, signal: stopping.signal, start: startConsuming, onCrash: () => (running = false) });
 
-  await producer.connect();
+  await committer.connect();
   await consumer.connect();
   for (const topic of opts.topics) await consumer.subscribe({ topic, fromBeginning: opts.fromBeginning ?? true });
   cycle.start();
@@ -220,7 +207,7 @@ export async function runConsumer<T extends ConsumedTopic, R = never>(opts: Cons
       await scheduler.stop();
       await cycle.stop();
       await consumer.disconnect();
-      await producer.disconnect();
+      await committer.disconnect();
     },
   };
 }
