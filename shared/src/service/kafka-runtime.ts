@@ -9,6 +9,8 @@ import { createMetrics, type Metrics } from '../observability/metrics.js';
 export interface KafkaRuntime {
   service: string;
   instanceId: string;
+  /** INSTANCE_ID was set: the id is stable across restarts, so consumers join as static members */
+  stableInstanceId: boolean;
   logger: Logger;
   metrics: Metrics;
   kafka: Kafka;
@@ -28,5 +30,5 @@ export async function createKafkaRuntime(
   await admin.connect();
   await ensureTopics(admin, { partitions: config.KAFKA_TOPIC_PARTITIONS });
   const codec = config.SCHEMA_REGISTRY_URL ? registryCodec(config.SCHEMA_REGISTRY_URL) : jsonCodec();
-  return { service, instanceId, logger, metrics, kafka, admin, codec };
+  return { service, instanceId, stableInstanceId: config.INSTANCE_ID !== undefined, logger, metrics, kafka, admin, codec };
 }

@@ -23,7 +23,7 @@ describe('restartAfterCrashes', () => {
     const start = vi.fn(async () => undefined);
     const onCrash = vi.fn();
     const stopping = new AbortController();
-    const recovery = restartAfterCrashes({ consumer, logger: createLogger('test', 'silent'), signal: stopping.signal, start, onCrash });
+    const recovery = restartAfterCrashes({ consumer, logger: createLogger('test', 'silent'), signal: stopping.signal, start, onCrash, onFenced: () => undefined });
     crash(false);
     expect(onCrash).toHaveBeenCalled();
     await vi.waitFor(() => expect(start).toHaveBeenCalledTimes(1), { timeout: 5_000 });
@@ -38,7 +38,7 @@ describe('restartAfterCrashes', () => {
       if (++calls === 1) crash(false); // kafkajs reports a failed join as a crash inside run()
     });
     const stopping = new AbortController();
-    const recovery = restartAfterCrashes({ consumer, logger: createLogger('test', 'silent'), signal: stopping.signal, start, onCrash: () => undefined });
+    const recovery = restartAfterCrashes({ consumer, logger: createLogger('test', 'silent'), signal: stopping.signal, start, onCrash: () => undefined, onFenced: () => undefined });
     crash(false);
     await vi.waitFor(() => expect(start).toHaveBeenCalledTimes(2), { timeout: 8_000 });
     stopping.abort();
@@ -49,10 +49,28 @@ describe('restartAfterCrashes', () => {
     const { consumer, crash } = fakeConsumer();
     const start = vi.fn(async () => undefined);
     const stopping = new AbortController();
-    const recovery = restartAfterCrashes({ consumer, logger: createLogger('test', 'silent'), signal: stopping.signal, start, onCrash: () => undefined });
+    const recovery = restartAfterCrashes({ consumer, logger: createLogger('test', 'silent'), signal: stopping.signal, start, onCrash: () => undefined, onFenced: () => undefined });
     crash(true);
     stopping.abort();
     crash(false);
+    await recovery.stop();
+    expect(start).not.toHaveBeenCalled();
+  });
+});
+
+describe('restartAfterCrashes when fenced', () => {
+  it('does not restart a static member another instance has taken over: it reports it instead', async () => {
+    const { consumer } = fakeConsumer();
+    const emitter = consumer as unknown as { on: (n: string, l: (e: unknown) => void) => void };
+    let crashListener: ((e: unknown) => void) | undefined;
+    const spy = { ...emitter, on: (n: string, l: (e: unknown) => void) => (crashListener = l), events: { CRASH: 'consumer.crash' } } as unknown as Consumer;
+    const start = vi.fn(async () => undefined);
+    const fenced = vi.fn();
+    const stopping = new AbortController();
+    const recovery = restartAfterCrashes({ consumer: spy, logger: createLogger('test', 'silent'), signal: stopping.signal, start, onCrash: () => undefined, onFenced: fenced });
+    crashListener?.({ payload: { error: Object.assign(new Error('fenced'), { type: 'FENCED_INSTANCE_ID' }), restart: false } });
+    expect(fenced).toHaveBeenCalledTimes(1);
+    stopping.abort();
     await recovery.stop();
     expect(start).not.toHaveBeenCalled();
   });

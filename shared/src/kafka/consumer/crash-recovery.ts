@@ -8,7 +8,15 @@ import type { Logger } from '../../observability/logger.js';
  * consumer would then stay down for good while the process looks alive: start it again, backing
  * off, until it runs without crashing again or the service stops.
  */
-export function restartAfterCrashes(opts: { consumer: Consumer; logger: Logger; signal: AbortSignal; start: () => Promise<void>; onCrash: () => void }): { stop(): Promise<void> } {
+export function restartAfterCrashes(opts: {
+  consumer: Consumer;
+  logger: Logger;
+  signal: AbortSignal;
+  start: () => Promise<void>;
+  onCrash: () => void;
+  /** another member took this static member's instance id: restarting would only fight it */
+  onFenced: (error: unknown) => void;
+}): { stop(): Promise<void> } {
   let crashes = 0;
   let restarting: Promise<void> | undefined;
 
@@ -36,6 +44,7 @@ export function restartAfterCrashes(opts: { consumer: Consumer; logger: Logger; 
   opts.consumer.on(opts.consumer.events.CRASH, (e) => {
     opts.onCrash();
     opts.logger.error({ err: e.payload.error, restart: e.payload.restart }, 'consumer crashed');
+    if ((e.payload.error as { type?: string }).type === 'FENCED_INSTANCE_ID') return opts.onFenced(e.payload.error);
     if (e.payload.restart || opts.signal.aborted) return;
     crashes++;
     restarting ??= recover().finally(() => (restarting = undefined));

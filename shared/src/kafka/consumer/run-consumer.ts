@@ -20,6 +20,8 @@ export interface ConsumerRuntimeOptions<T extends ConsumedTopic, R> extends Cons
   metrics: Metrics;
   service: string;
   instanceId: string;
+  /** join as a static member (KIP-345) under instanceId: restarts within the session timeout move no partition */
+  stableInstanceId?: boolean;
   /**
    * transactional: what handlers return is sent in one Kafka transaction per cycle with the
    * consumed offsets (exactly once between topics). at-least-once: the commit stage writes the
@@ -61,10 +63,17 @@ export async function runConsumer<T extends ConsumedTopic, R = never>(opts: Cons
   const maxInFlight = opts.maxInFlight ?? 2_000;
   const maxMessageBytes = opts.maxMessageBytes ?? 900_000;
   const stopping = new AbortController();
+  const onFatal =
+    opts.onFatal ??
+    ((error: unknown) => {
+      log.fatal({ err: error }, 'fenced by a newer instance with this INSTANCE_ID; exiting');
+      process.exit(1);
+    });
   const handlers = opts.handlers as unknown as Record<string, Handler<AnyEvent, R> | undefined>;
 
   const consumer: Consumer = opts.kafka.consumer({
     groupId: opts.groupId,
+    ...(opts.stableInstanceId ? { groupInstanceId: opts.instanceId } : {}),
     // short, so a killed member's partitions move on quickly
     sessionTimeout: 10_000,
     heartbeatInterval: 3_000,
@@ -99,12 +108,7 @@ export async function runConsumer<T extends ConsumedTopic, R = never>(opts: Cons
     maxMessageBytes,
     maxMetadataBytes: 3_500,
     settled,
-    onFatal:
-      opts.onFatal ??
-      ((error) => {
-        log.fatal({ err: error }, 'commit failed for good (fenced by a newer producer with this transactional id); exiting');
-        process.exit(1);
-      }),
+    onFatal,
   });
 
   consumer.on(consumer.events.GROUP_JOIN, (e) => {
@@ -187,7 +191,7 @@ export async function runConsumer<T extends ConsumedTopic, R = never>(opts: Cons
       partitionsConsumedConcurrently: 3,
       eachBatch,
     });
-  const recovery = restartAfterCrashes({ consumer, logger: log, signal: stopping.signal, start: startConsuming, onCrash: () => (running = false) });
+  const recovery = restartAfterCrashes({ consumer, logger: log, signal: stopping.signal, start: startConsuming, onCrash: () => (running = false), onFenced: onFatal });
 
   await committer.connect();
   await consumer.connect();
