@@ -114,7 +114,7 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
     const logger = createLogger('launcher', 'warn');
     const admin = createKafka({ brokers, clientId: 'botwot-launcher', logger }).admin();
     await admin.connect();
-    await ensureTopics(admin, { partitions: 6 });
+    await ensureTopics(admin, { partitions: 6, replicationFactor: 1, retentionHours: 168 });
     await admin.disconnect();
 
     const env: Record<string, string> = {

@@ -41,17 +41,3 @@ export function createDeadlineSweeper(deps: { models: Models; publisher: EventPu
     return overdue.length;
   };
 }
-
-/** Runs `sweep` every `intervalMs` until stopped; one sweep at a time, failures logged and retried next round. */
-export function every(intervalMs: number, sweep: () => Promise<unknown>, logger: Logger): { stop(): Promise<void> } {
-  let running: Promise<unknown> = Promise.resolve();
-  const timer = setInterval(() => {
-    running = running.then(sweep).catch((error: unknown) => logger.error({ err: error }, 'deadline sweep failed'));
-  }, intervalMs);
-  return {
-    async stop() {
-      clearInterval(timer);
-      await running;
-    },
-  };
-}

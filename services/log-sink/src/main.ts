@@ -2,9 +2,9 @@ import { connectMongo, createModels, mongoReachable, syncIndexes } from '@botwot
 import { TOPICS } from '@botwot/shared/events';
 import { createPublisher, kafkaReachable, runConsumer } from '@botwot/shared/kafka';
 import { startOpsServer } from '@botwot/shared/observability';
-import { createKafkaRuntime, runService, stopInReverse } from '@botwot/shared/service';
+import { createKafkaRuntime, every, runService, stopInReverse } from '@botwot/shared/service';
 import { readConfig } from './config.js';
-import { createDeadlineSweeper, every } from './deadline-sweeper.js';
+import { createDeadlineSweeper } from './deadline-sweeper.js';
 import { createHandlers } from './handlers/index.js';
 import { createRowWriter } from './write-rows.js';
 

@@ -1,8 +1,8 @@
-import { connectMongo, createModels, mongoReachable } from '@botwot/shared/db';
+import { connectMongo, createModels, deleteExpiredDays, mongoReachable } from '@botwot/shared/db';
 import { TOPICS } from '@botwot/shared/events';
 import { kafkaReachable, runConsumer } from '@botwot/shared/kafka';
 import { startOpsServer } from '@botwot/shared/observability';
-import { createKafkaRuntime, runService, stopInReverse } from '@botwot/shared/service';
+import { createKafkaRuntime, every, runService, stopInReverse } from '@botwot/shared/service';
 import { createClaimStage, createMongoClaimStore } from './claims.js';
 import { readConfig } from './config.js';
 import { createHandlers } from './handlers/index.js';
@@ -29,11 +29,12 @@ await runService({
       maxInFlight: config.CONSUMER_MAX_IN_FLIGHT,
       maxMessageBytes: config.KAFKA_MAX_MESSAGE_BYTES,
     });
+    const claimsCleanup = every(3_600_000, () => deleteExpiredDays(mongo.collection('orchestrator_claims') as never, { now: Date.now(), retentionDays: config.CLAIM_RETENTION_DAYS }), rt.logger);
     const ops = await startOpsServer(config.OPS_PORT, {
       metrics: rt.metrics,
       readiness: async () => ({ kafka: consumer.isRunning() && (await kafkaReachable(rt.admin)), mongo: await mongoReachable(mongo) }),
     });
     rt.logger.info({ opsPort: ops.port }, 'ops endpoints listening');
-    return stopInReverse(rt.logger, () => rt.admin.disconnect(), () => mongo.close(), consumer, () => ops.close());
+    return stopInReverse(rt.logger, () => rt.admin.disconnect(), () => mongo.close(), consumer, claimsCleanup, () => ops.close());
   },
 });

@@ -12,8 +12,18 @@ export const baseEnvSchema = z.object({
   OPS_PORT: z.coerce.number().int().min(0).max(65535).default(0),
   /** identifies this process in consumer groups and transactional ids; defaults to host-pid */
   INSTANCE_ID: z.string().min(1).optional(),
-  /** topic partitions created at start when a topic is missing */
+  /** topic partitions created at start when a topic is missing (the most members a group can use) */
   KAFKA_TOPIC_PARTITIONS: z.coerce.number().int().min(1).max(256).default(6),
+  /** replicas of each topic created at start: 1 only for a single local broker, 3 in production */
+  KAFKA_REPLICATION_FACTOR: z.coerce.number().int().min(1).max(7).default(1),
+  /** hours messages stay on the engine's topics (dead letters twice as long): outlast an outage, allow replays */
+  KAFKA_RETENTION_HOURS: z.coerce.number().int().min(1).default(168),
+  /** connect to the brokers over TLS */
+  KAFKA_SSL: z.stringbool().default(false),
+  /** SASL mechanism when the cluster wants credentials; with KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD */
+  KAFKA_SASL_MECHANISM: z.enum(['plain', 'scram-sha-256', 'scram-sha-512']).optional(),
+  KAFKA_SASL_USERNAME: z.string().min(1).optional(),
+  KAFKA_SASL_PASSWORD: z.string().min(1).optional(),
   /** handlers running at once per consumer (different keys; one key runs in order); each service has its own default */
   CONSUMER_CONCURRENCY: z.coerce.number().int().min(1).max(5_000).optional(),
   /** messages fetched and not yet committed, per consumer; fetching waits beyond it */
@@ -41,6 +51,19 @@ export function loadConfig<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEn
     process.exit(78);
   }
   return result.data;
+}
+
+/** The Kafka connection and topic settings from a parsed config. */
+export function kafkaSettingsFrom(config: z.infer<typeof baseEnvSchema>) {
+  const sasl =
+    config.KAFKA_SASL_MECHANISM && config.KAFKA_SASL_USERNAME && config.KAFKA_SASL_PASSWORD
+      ? { mechanism: config.KAFKA_SASL_MECHANISM, username: config.KAFKA_SASL_USERNAME, password: config.KAFKA_SASL_PASSWORD }
+      : undefined;
+  return {
+    brokers: brokerList(config.KAFKA_BROKERS),
+    security: { ssl: config.KAFKA_SSL, ...(sasl ? { sasl } : {}) },
+    topics: { partitions: config.KAFKA_TOPIC_PARTITIONS, replicationFactor: config.KAFKA_REPLICATION_FACTOR, retentionHours: config.KAFKA_RETENTION_HOURS },
+  };
 }
 
 /** Splits a comma-separated broker list. */

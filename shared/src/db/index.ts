@@ -3,3 +3,4 @@ export * from './models.js';
 export * from './workflow-reader.js';
 export * from './execution-pages.js';
 export * from './storable.js';
+export * from './day-buckets.js';

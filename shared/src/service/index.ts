@@ -1,2 +1,3 @@
 export * from './kafka-runtime.js';
 export * from './run-service.js';
+export * from './every.js';

@@ -1,5 +1,6 @@
 import type { Admin, Kafka } from 'kafkajs';
-import { brokerList, defaultInstanceId } from '../config/index.js';
+import type { z } from 'zod';
+import { baseEnvSchema, defaultInstanceId, kafkaSettingsFrom } from '../config/index.js';
 import { createKafka, ensureTopics } from '../kafka/client.js';
 import { jsonCodec, registryCodec, type EventCodec } from '../kafka/codec.js';
 import { createLogger, type Logger } from '../observability/logger.js';
@@ -18,17 +19,15 @@ export interface KafkaRuntime {
   codec: EventCodec;
 }
 
-export async function createKafkaRuntime(
-  service: string,
-  config: { KAFKA_BROKERS: string; SCHEMA_REGISTRY_URL?: string | undefined; LOG_LEVEL: string; INSTANCE_ID?: string | undefined; KAFKA_TOPIC_PARTITIONS: number },
-): Promise<KafkaRuntime> {
+export async function createKafkaRuntime(service: string, config: z.infer<typeof baseEnvSchema>): Promise<KafkaRuntime> {
   const logger = createLogger(service, config.LOG_LEVEL);
   const metrics = createMetrics(service);
   const instanceId = config.INSTANCE_ID ?? defaultInstanceId(service);
-  const kafka = createKafka({ brokers: brokerList(config.KAFKA_BROKERS), clientId: `botwot-${service}`, logger });
+  const settings = kafkaSettingsFrom(config);
+  const kafka = createKafka({ brokers: settings.brokers, clientId: `botwot-${service}`, logger, security: settings.security });
   const admin = kafka.admin();
   await admin.connect();
-  await ensureTopics(admin, { partitions: config.KAFKA_TOPIC_PARTITIONS });
+  await ensureTopics(admin, settings.topics);
   const codec = config.SCHEMA_REGISTRY_URL ? registryCodec(config.SCHEMA_REGISTRY_URL) : jsonCodec();
   return { service, instanceId, stableInstanceId: config.INSTANCE_ID !== undefined, logger, metrics, kafka, admin, codec };
 }

@@ -1,0 +1,18 @@
+import { describe, expect, it } from 'vitest';
+import { deleteExpiredDays, expiredDays } from './day-buckets.js';
+
+describe('expired day buckets', () => {
+  const now = Date.parse('2026-12-10T12:00:00Z');
+
+  it('lists the days past the retention, newest first', () => {
+    expect(expiredDays(now, 7, 3)).toEqual(['2026-12-03', '2026-12-02', '2026-12-01']);
+  });
+
+  it('deletes each expired day by an equality filter and counts what went', async () => {
+    const filters: unknown[] = [];
+    const deleted = await deleteExpiredDays({ deleteMany: async (f) => (filters.push(f), { deletedCount: 2 }) }, { now, retentionDays: 8 });
+    expect(filters[0]).toEqual({ day: '2026-12-02' });
+    expect(filters).toHaveLength(30);
+    expect(deleted).toBe(60);
+  });
+});
