@@ -116,6 +116,7 @@ describe('gateway app (in-memory stores)', () => {
       workflows,
       executions: memoryExecutions(),
       start: starter,
+      cancel: async () => undefined,
       rateLimiter: createRateLimiter({ ratePerSecond: 1, burst: 2, now: () => clock }),
       waitMaxSeconds: 5,
       auth: { secret: SECRET },

@@ -5,6 +5,7 @@ import { createKafkaRuntime, runService, stopInReverse } from '@botwot/shared/se
 import { createApp } from './app.js';
 import { readConfig } from './config.js';
 import { createRateLimiter } from './rate-limit.js';
+import { createExecutionCanceller } from './cancel-execution.js';
 import { createExecutionStarter } from './start-execution.js';
 import { createMongoExecutionStore } from './stores/execution-store.js';
 import { createMongoWorkflowStore } from './stores/workflow-store.js';
@@ -22,10 +23,12 @@ await runService({
     await syncIndexes(models.Workflow as never, models.WorkflowStep as never, models.ExecutionRequest as never);
     const publisher = await createPublisher(rt.kafka, rt.codec);
     const workflows = createMongoWorkflowStore(models);
+    const executions = createMongoExecutionStore(models);
     const app = createApp({
       workflows,
-      executions: createMongoExecutionStore(models),
+      executions,
       start: createExecutionStarter({ workflows, models, publisher }),
+      cancel: createExecutionCanceller({ executions, publisher }),
       rateLimiter: createRateLimiter({ ratePerSecond: config.RATE_LIMIT_PER_SECOND, burst: config.RATE_LIMIT_BURST }),
       waitMaxSeconds: config.WAIT_MAX_SECONDS,
       auth: { secret: config.JWT_SECRET, jwksUrl: config.JWKS_URL, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE },

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createEvent } from '@botwot/shared/events';
-import type { StagedMessage } from '@botwot/shared/kafka';
+import type { Outgoing, StagedMessage } from '@botwot/shared/kafka';
 import { createClaimStage, createMemoryClaimStore, type ClaimRecord } from './claims.js';
 
 const event = createEvent('trigger.received', { orgId: 'o', data: { triggerType: 'whatsapp', data: {} } });
@@ -31,5 +31,37 @@ describe('the claim stage', () => {
     const replay = staged('execution:e1', '99');
     await stage([replay.message]);
     expect(replay.dropped).toHaveLength(1);
+  });
+});
+
+describe('the claim stage and a cancel', () => {
+  it('a cancel blocks the steps not reached yet: a late result keeps only its log row, noted', async () => {
+    const stage = createClaimStage(createMemoryClaimStore());
+    const kept: Outgoing[] = [];
+    const cancel: StagedMessage<ClaimRecord> = {
+      event,
+      records: [{ key: 'cancel:e1' }, { key: 'step:e1:1', block: 'cancel' }, { key: 'step:e1:2', block: 'cancel' }],
+      source: { topic: 'r', partition: 0, offset: '5' },
+      drop: () => kept.push({} as Outgoing),
+    };
+    await stage([cancel]);
+    expect(kept).toEqual([]);
+    let keep: ((o: Outgoing) => Outgoing | undefined) | undefined;
+    const late: StagedMessage<ClaimRecord> = { event, records: [{ key: 'step:e1:1' }], source: { topic: 's', partition: 0, offset: '9' }, drop: (_r, k) => (keep = k) };
+    await stage([late]);
+    const row = { topic: 'workflow.execution.events', key: 'wf', event: createEvent('step.recorded', { orgId: 'o', data: {} as never }) } as Outgoing;
+    const command = { topic: 'workflow.step.action', key: 'e1', event: createEvent('step.command', { orgId: 'o', data: {} as never }) } as Outgoing;
+    expect(keep?.(command)).toBeUndefined();
+    expect((keep?.(row)?.event as { data: { note?: string } }).data.note).toContain('cancelled');
+  });
+
+  it('a cancel of a step already passed changes nothing for it, and is not refused for it', async () => {
+    const store = createMemoryClaimStore();
+    const stage = createClaimStage(store);
+    await stage([staged('step:e2:0', '1').message]);
+    const dropped: string[] = [];
+    await stage([{ event, records: [{ key: 'cancel:e2' }, { key: 'step:e2:0', block: 'cancel' }], source: { topic: 'r', partition: 0, offset: '7' }, drop: (r) => dropped.push(r) }]);
+    expect(dropped).toEqual([]);
+    expect(store.holders.get('step:e2:0')?.cancel).toBe(false);
   });
 });

@@ -77,6 +77,9 @@ const executionSchema = new Schema(
     error: { type: mixed },
     failedStepId: { type: String },
     resumeState: { type: mixed },
+    /** who cancelled it, and why when they said */
+    cancelledBy: { type: String },
+    cancelReason: { type: String },
     retryOf: { type: mixed },
     seq: { type: Number, required: true },
     page: { type: String, required: true },
@@ -115,6 +118,8 @@ const executionLogSchema = new Schema(
     tries: { type: mixed },
     startedAt: { type: Date, required: true },
     completedAt: { type: Date },
+    /** e.g. that the step finished after its execution was cancelled */
+    note: { type: String },
     day: { type: String },
   },
   { timestamps: true, collection: 'execution_logs', versionKey: false, minimize: false },

@@ -70,6 +70,16 @@ export const executionRequested = defineEvent(
   }),
 );
 
+/**
+ * Someone asked to stop a running execution. Key: executionId, on the requests topic. No step
+ * starts after the orchestrator handles it; a step already running may finish.
+ */
+export const executionCancelRequested = defineEvent(
+  'execution.cancel_requested',
+  1,
+  z.object({ workflowId: z.string(), version: z.number().int().positive(), userId: z.string(), startedAt: isoDate, reason: z.string().max(500).optional() }),
+);
+
 /** An ingestion producer reports something that can start workflows. Key: orgId. */
 export const triggerReceived = defineEvent(
   'trigger.received',
@@ -156,6 +166,8 @@ export const stepRecorded = defineEvent(
     startedAt: isoDate,
     completedAt: isoDate,
     durationMs: z.number().int().min(0),
+    /** said of a step that finished after its execution was cancelled */
+    note: z.string().optional(),
   }),
 );
 
@@ -180,9 +192,17 @@ export const executionFailed = defineEvent(
   }),
 );
 
+/** Lifecycle: the execution was cancelled; nothing after the steps already running ran. Key: workflowId. */
+export const executionCancelled = defineEvent(
+  'execution.cancelled',
+  1,
+  z.object({ workflowId: z.string(), completedAt: isoDate, totalDurationMs: z.number().int().min(0), cancelledBy: z.string(), reason: z.string().optional() }),
+);
+
 /** Every event type the system knows, by type name. Add a schema here and nowhere else. */
 export const eventCatalog = {
   'execution.requested': executionRequested,
+  'execution.cancel_requested': executionCancelRequested,
   'trigger.received': triggerReceived,
   'step.command': stepCommand,
   'step.completed': stepCompleted,
@@ -191,6 +211,7 @@ export const eventCatalog = {
   'step.recorded': stepRecorded,
   'execution.completed': executionCompleted,
   'execution.failed': executionFailed,
+  'execution.cancelled': executionCancelled,
 } as const;
 
 export type EventCatalog = typeof eventCatalog;

@@ -17,6 +17,8 @@ export const ids = {
   recordedEvent: (executionId: string, stepId: string, stepOrder: number) => `${executionId}:${stepId}:${stepOrder}:recorded`,
   completedEvent: (executionId: string) => `${executionId}:completed`,
   failedEvent: (executionId: string) => `${executionId}:failed`,
+  cancelRequestedEvent: (executionId: string) => `${executionId}:cancel-requested`,
+  cancelledEvent: (executionId: string) => `${executionId}:cancelled`,
   /** the deadline sweeper's ending: fixed per execution, so every sweeper instance sends the same one */
   deadlineEvent: (executionId: string) => `${executionId}:deadline`,
 
@@ -33,4 +35,5 @@ export const ids = {
   startClaim: (executionId: string) => `execution:${executionId}`,
   triggerClaim: (orgId: string, triggerEventId: string) => `trigger:${orgId}:${triggerEventId}`,
   progressClaim: (executionId: string, stepOrder: number) => `step:${executionId}:${stepOrder}`,
+  cancelClaim: (executionId: string) => `cancel:${executionId}`,
 } as const;

@@ -19,7 +19,7 @@ export type TopicName = (typeof TOPICS)[keyof typeof TOPICS];
 
 /** Which event types may appear on which topic; consumers reject the rest to the dead-letter topic. */
 export const TOPIC_EVENTS = {
-  'workflow.execution.requested': ['execution.requested'],
+  'workflow.execution.requested': ['execution.requested', 'execution.cancel_requested'],
   'workflow.trigger.events': ['trigger.received'],
   'workflow.step.agent': ['step.command'],
   'workflow.step.action': ['step.command'],
@@ -30,6 +30,7 @@ export const TOPIC_EVENTS = {
     'step.recorded',
     'execution.completed',
     'execution.failed',
+    'execution.cancelled',
   ],
 } as const satisfies Record<Exclude<TopicName, 'workflow.dead-letter'>, readonly EventType[]>;
 

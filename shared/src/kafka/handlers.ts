@@ -42,8 +42,11 @@ export interface StagedMessage<R> {
   event: AnyEvent;
   records: R[];
   source: { topic: string; partition: number; offset: string };
-  /** Drops what this message would send (e.g. a duplicate); its offset is still committed. */
-  drop(reason: string): void;
+  /**
+   * Drops what this message would send (e.g. a duplicate); its offset is still committed. `keep`
+   * may let some of it through, changed or not (return undefined to drop a message).
+   */
+  drop(reason: string, keep?: (message: Outgoing) => Outgoing | undefined): void;
 }
 
 /**

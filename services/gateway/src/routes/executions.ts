@@ -4,6 +4,7 @@ import { resumeStateSchema } from '@botwot/shared/events';
 import type { AuthEnv } from '../auth.js';
 import { ApiError, notFound } from '../errors.js';
 import type { RateLimiter } from '../rate-limit.js';
+import type { ExecutionCanceller } from '../cancel-execution.js';
 import type { ExecutionStarter } from '../start-execution.js';
 import type { ExecutionStore } from '../stores/execution-store.js';
 import type { WorkflowStore } from '../stores/workflow-store.js';
@@ -27,6 +28,7 @@ const retryBody = z.object({
   from: z.enum(['start', 'failed_step']).default('start'),
   version: z.enum(['original', 'latest']).default('original'),
 });
+const cancelBody = z.object({ reason: z.string().max(500).optional() });
 const idempotencyKey = z.string().min(1).max(200).regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces');
 
 const RANGE_MS = { '24h': 86_400_000, '7d': 7 * 86_400_000, '30d': 30 * 86_400_000 } as const;
@@ -40,6 +42,7 @@ export interface ExecutionRouteDeps {
   workflows: WorkflowStore;
   executions: ExecutionStore;
   start: ExecutionStarter;
+  cancel: ExecutionCanceller;
   rateLimiter: RateLimiter;
   waitMaxSeconds: number;
 }
@@ -105,6 +108,12 @@ export function executionRoutes(deps: ExecutionRouteDeps) {
     const execution = await deps.executions.get(orgId, executionId);
     if (!execution) throw notFound('execution');
     return c.json({ success: true, execution, logs: await deps.executions.logs(orgId, executionId) });
+  });
+
+  app.post('/execution/:executionId/cancel', valid('json', cancelBody), async (c) => {
+    const executionId = id(c.req.param('executionId'), 'execution');
+    await deps.cancel({ caller: c.get('caller'), executionId, reason: c.req.valid('json').reason });
+    return c.json({ success: true, executionId, status: 'cancelling' }, 202);
   });
 
   app.post('/execution/:executionId/retry', valid('json', retryBody), async (c) => {

@@ -17,6 +17,18 @@ export function createHandlers(): HandlersFor<LogSinkTopic, Row> {
     'step.recorded': async (e) => ({ records: [logRow(e)] }),
     'execution.completed': async (e) => ({ records: [endRow(e)] }),
     'execution.failed': async (e) => ({ records: [endRow(e)] }),
+    'execution.cancelled': async (e) => ({
+      records: [
+        {
+          kind: 'end',
+          workflowId: e.data.workflowId,
+          executionId: e.executionId as string,
+          status: 'cancelled',
+          eventId: e.eventId,
+          fields: { completedAt: new Date(e.data.completedAt), totalDuration: e.data.totalDurationMs, cancelledBy: e.data.cancelledBy, ...(e.data.reason ? { cancelReason: e.data.reason } : {}) },
+        },
+      ],
+    }),
   };
 }
 
@@ -67,6 +79,7 @@ function logRow(e: EventOf<'step.recorded'>): LogRecord {
       startedAt: new Date(d.startedAt),
       completedAt: new Date(d.completedAt),
       day: utcDay(d.startedAt),
+      ...(d.note ? { note: d.note } : {}),
     },
   };
 }

@@ -148,6 +148,26 @@ export function stepFinished(input: { result: Result; workflow: WorkflowVersion 
   return { recorded: [record], next: { kind: 'fail', state: d.state, error, failedStepId: d.stepId } };
 }
 
+type CancelRequest = EventOf<'execution.cancel_requested'>['data'];
+
+/**
+ * A cancel: the execution ends as cancelled now. It can have at most one log row per step of its
+ * version (no cycles), so blocking that many step orders stops every step it has not reached.
+ */
+export function cancel(input: { request: CancelRequest; workflow: WorkflowVersion | null; now: number }): { cancelled: EventOf<'execution.cancelled'>['data']; stepOrdersToBlock: number } {
+  const { request, now } = input;
+  return {
+    cancelled: {
+      workflowId: request.workflowId,
+      completedAt: new Date(now).toISOString(),
+      totalDurationMs: Math.max(0, now - Date.parse(request.startedAt)),
+      cancelledBy: request.userId,
+      ...(request.reason ? { reason: request.reason } : {}),
+    },
+    stepOrdersToBlock: Math.max(1, input.workflow?.steps.length ?? 100),
+  };
+}
+
 /** The next step's command, or the end when there is none; a step past the deadline fails the execution. */
 function dispatchOrFinish(workflow: WorkflowVersion, state: ExecutionState, nextStepId: string | null, now: number): Next {
   if (nextStepId === null) return { kind: 'complete', state };

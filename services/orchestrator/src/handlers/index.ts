@@ -2,6 +2,7 @@ import type { HandlersFor } from '@botwot/shared/kafka';
 import type { TOPICS } from '@botwot/shared/events';
 import type { ClaimRecord } from '../claims.js';
 import type { WorkflowSource } from '../workflow-cache.js';
+import { createCancelRequestedHandler } from './cancel-requested.js';
 import { createExecutionRequestedHandler } from './execution-requested.js';
 import { createStepResultHandler } from './step-result.js';
 import { createTriggerReceivedHandler } from './trigger-received.js';
@@ -19,6 +20,7 @@ export function createHandlers(deps: OrchestratorDeps): HandlersFor<Orchestrator
   const stepResult = createStepResultHandler(deps);
   return {
     'execution.requested': createExecutionRequestedHandler(deps),
+    'execution.cancel_requested': createCancelRequestedHandler(deps),
     'trigger.received': createTriggerReceivedHandler(deps),
     'step.completed': stepResult,
     'step.failed': stepResult,

@@ -6,6 +6,7 @@ import type { Metrics } from '../../observability/metrics.js';
 import type { EventCodec } from '../codec.js';
 import { deadLetterMessage } from '../dead-letter.js';
 import type { CommitStage, StagedMessage } from '../handlers.js';
+import type { Outgoing } from '../publisher.js';
 import type { Assignment, OwnedPartition } from './assignment.js';
 import { messageSize, type TopicMessages } from '../split-by-size.js';
 import type { Committer, OffsetCommit } from './committer.js';
@@ -115,7 +116,7 @@ export class CommitCycle<R> {
     const live = batch.filter((f) => this.opts.assignment.isCurrent(f.owner));
     if (live.length < batch.length) this.opts.logger.info({ dropped: batch.length - live.length }, 'dropped results of partitions this member no longer owns');
 
-    const dropped = new Map<Finished<R>, string>();
+    const dropped = new Map<Finished<R>, { reason: string; keep: ((o: Outgoing) => Outgoing | undefined) | undefined }>();
     if (this.opts.stage) {
       const staged: StagedMessage<R>[] = [];
       for (const f of live) {
@@ -124,7 +125,7 @@ export class CommitCycle<R> {
           event: f.event,
           records: f.outcome.records,
           source: { topic: f.owner.topic, partition: f.owner.partition, offset: f.message.offset },
-          drop: (reason) => dropped.set(f, reason),
+          drop: (reason, keep) => dropped.set(f, { reason, keep }),
         });
       }
       if (staged.length > 0) await this.opts.stage(staged);
@@ -145,14 +146,16 @@ export class CommitCycle<R> {
       };
       if (f.outcome.kind === 'dead') dead(f.outcome.reason);
       else if (f.outcome.kind === 'ignored') this.opts.metrics.messagesConsumed.inc({ topic, outcome: 'ignored' });
-      else if (dropped.has(f)) this.opts.metrics.messagesConsumed.inc({ topic, outcome: 'duplicate' });
       else {
-        const encoded = await this.encode(f.outcome.outgoing);
+        const drop = dropped.get(f);
+        if (drop) this.opts.metrics.messagesConsumed.inc({ topic, outcome: 'duplicate' });
+        const outgoing = drop ? (drop.keep ? f.outcome.outgoing.map(drop.keep).filter((o): o is Outgoing => o !== undefined) : []) : f.outcome.outgoing;
+        const encoded = await this.encode(outgoing);
         const tooLarge = encoded.find((e) => e.size > this.opts.maxMessageBytes);
         if (tooLarge) dead(`output too large: a ${tooLarge.topic} message of ${tooLarge.size} bytes exceeds ${this.opts.maxMessageBytes}`);
         else {
           for (const e of encoded) push(e.topic, e.message);
-          this.opts.metrics.messagesConsumed.inc({ topic, outcome: 'ok' });
+          if (!drop) this.opts.metrics.messagesConsumed.inc({ topic, outcome: 'ok' });
         }
       }
       f.owner.offsets.done(Number(f.message.offset));
@@ -172,7 +175,7 @@ export class CommitCycle<R> {
     this.opts.settled(batch.length);
   }
 
-  private async encode(outgoing: { topic: string; key: string; event: AnyEvent; headers?: Record<string, string> }[]) {
+  private async encode(outgoing: Outgoing[]) {
     return Promise.all(
       outgoing.map(async (o) => {
         const message: Message = { key: o.key, value: await this.opts.codec.encode(o.event), headers: { 'event-type': o.event.type, ...o.headers } };
