@@ -15,8 +15,14 @@ export function createMetrics(service: string) {
     }),
     consumerLag: new Gauge({
       name: 'botwot_consumer_lag',
-      help: 'Messages behind the high watermark in the last batch, by topic and partition',
-      labelNames: ['topic', 'partition'],
+      help: "Messages between a partition's end and its group's committed offset, measured every few seconds (it rises when a consumer is stuck)",
+      labelNames: ['group', 'topic', 'partition'],
+      registers: [registry],
+    }),
+    deadLetters: new Counter({
+      name: 'botwot_dead_letters_total',
+      help: 'Messages sent to the dead-letter topic, by source topic and cause (invalid_event, handler_failed, output_too_large)',
+      labelNames: ['topic', 'cause'],
       registers: [registry],
     }),
     commitDuration: new Histogram({

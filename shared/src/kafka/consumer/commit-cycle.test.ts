@@ -57,7 +57,7 @@ describe('CommitCycle', () => {
     expect(commits[0]?.messages.flatMap((t) => t.messages)).toHaveLength(1);
     expect(commits[0]?.offsets).toEqual([{ topic, partition: 0, offset: '0', metadata: expect.stringMatching(/^done1:/) }]);
     cycle.add({ owner, message: message(0), event: event('e0'), outcome: ok() });
-    cycle.add({ owner, message: message(2), event: event('e2'), outcome: { kind: 'dead', reason: 'bad' } });
+    cycle.add({ owner, message: message(2), event: event('e2'), outcome: { kind: 'dead', reason: 'bad', cause: 'invalid_event' } });
     await vi.waitFor(() => expect(commits.at(-1)?.offsets).toEqual([{ topic, partition: 0, offset: '3', metadata: null }]));
     expect(commits.flatMap((c) => c.messages).filter((t) => t.topic === TOPICS.deadLetter).flatMap((t) => t.messages)).toHaveLength(1);
     expect(settled.mock.calls.reduce((n, [c]) => n + (c as number), 0)).toBe(3);

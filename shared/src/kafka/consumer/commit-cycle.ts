@@ -10,7 +10,7 @@ import type { Outgoing } from '../publisher.js';
 import type { Assignment, OwnedPartition } from './assignment.js';
 import { messageSize, type TopicMessages } from '../split-by-size.js';
 import type { Committer, OffsetCommit } from './committer.js';
-import type { Outcome } from './handle-with-retry.js';
+import type { DeadLetterCause, Outcome } from './handle-with-retry.js';
 
 /** A message whose handling is over, waiting for the next commit. */
 export interface Finished<R> {
@@ -139,12 +139,13 @@ export class CommitCycle<R> {
     };
     for (const f of live) {
       const { topic, partition } = f.owner;
-      const dead = (reason: string) => {
+      const dead = (reason: string, cause: DeadLetterCause) => {
         this.opts.logger.warn({ topic, partition, offset: f.message.offset, reason }, 'dead-lettered');
         this.opts.metrics.messagesConsumed.inc({ topic, outcome: 'dead_lettered' });
+        this.opts.metrics.deadLetters.inc({ topic, cause });
         push(TOPICS.deadLetter, deadLetterMessage({ topic, partition, message: f.message }, reason, this.opts.service));
       };
-      if (f.outcome.kind === 'dead') dead(f.outcome.reason);
+      if (f.outcome.kind === 'dead') dead(f.outcome.reason, f.outcome.cause);
       else if (f.outcome.kind === 'ignored') this.opts.metrics.messagesConsumed.inc({ topic, outcome: 'ignored' });
       else {
         const drop = dropped.get(f);
@@ -152,7 +153,7 @@ export class CommitCycle<R> {
         const outgoing = drop ? (drop.keep ? f.outcome.outgoing.map(drop.keep).filter((o): o is Outgoing => o !== undefined) : []) : f.outcome.outgoing;
         const encoded = await this.encode(outgoing);
         const tooLarge = encoded.find((e) => e.size > this.opts.maxMessageBytes);
-        if (tooLarge) dead(`output too large: a ${tooLarge.topic} message of ${tooLarge.size} bytes exceeds ${this.opts.maxMessageBytes}`);
+        if (tooLarge) dead(`output too large: a ${tooLarge.topic} message of ${tooLarge.size} bytes exceeds ${this.opts.maxMessageBytes}`, 'output_too_large');
         else {
           for (const e of encoded) push(e.topic, e.message);
           if (!drop) this.opts.metrics.messagesConsumed.inc({ topic, outcome: 'ok' });

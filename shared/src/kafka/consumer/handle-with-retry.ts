@@ -4,10 +4,13 @@ import { StepError } from '../../errors/index.js';
 import { DependencyDownError, type Handler, type HandlerContext, type HandlerResult } from '../handlers.js';
 import type { Outgoing } from '../publisher.js';
 
+/** Why a message was dead-lettered, as a metric label (the reason itself is free text). */
+export type DeadLetterCause = 'invalid_event' | 'handler_failed' | 'output_too_large';
+
 /** What became of one message. */
 export type Outcome<R> =
   | { kind: 'ok'; outgoing: Outgoing[]; records: R[] }
-  | { kind: 'dead'; reason: string }
+  | { kind: 'dead'; reason: string; cause: DeadLetterCause }
   /** no handler for this type on this consumer: committed, nothing sent */
   | { kind: 'ignored' };
 
@@ -55,7 +58,7 @@ export async function handleWithRetry<R>(handler: Handler<AnyEvent, R>, event: A
       const retryable = !(error instanceof InvalidEventError) && !(error instanceof StepError && !error.retryable);
       if (!retryable || failures >= opts.maxAttempts) {
         ctx.logger.error({ err: error, attempt: failures }, 'handler failed; dead-lettering the message');
-        return { kind: 'dead', reason: `handler failed after ${failures} attempt(s): ${(error as Error).message}` };
+        return { kind: 'dead', reason: `handler failed after ${failures} attempt(s): ${(error as Error).message}`, cause: error instanceof InvalidEventError ? 'invalid_event' : 'handler_failed' };
       }
       ctx.logger.warn({ err: error, attempt: failures }, 'handler failed; retrying');
       await sleep(backoffDelay(failures, { initialMs: 200, maxMs: 5_000 }), opts.signal);

@@ -11,6 +11,7 @@ import { restartAfterCrashes } from './crash-recovery.js';
 import { decodeMessage } from './decode.js';
 import { handleWithRetry } from './handle-with-retry.js';
 import { KeyedScheduler } from './keyed-scheduler.js';
+import { startLagMeter } from './lag-meter.js';
 
 export interface ConsumerRuntimeOptions<T extends ConsumedTopic, R> extends ConsumerSpec<T, R> {
   kafka: Kafka;
@@ -138,7 +139,6 @@ export async function runConsumer<T extends ConsumedTopic, R = never>(opts: Cons
     const { batch } = payload;
     const owner = await assignment.get(batch.topic, batch.partition);
     if (!owner) return;
-    opts.metrics.consumerLag.set({ topic: batch.topic, partition: String(batch.partition) }, Number(batch.offsetLag()));
     let resolved: string | undefined;
     for (const message of batch.messages) {
       if (stopping.signal.aborted || !(await waitForRoom(payload))) break;
@@ -151,7 +151,7 @@ export async function runConsumer<T extends ConsumedTopic, R = never>(opts: Cons
       try {
         event = await decodeMessage(opts.codec, batch.topic, message);
       } catch (error) {
-        cycle.add({ owner, message, event: undefined, outcome: { kind: 'dead', reason: (error as Error).message } });
+        cycle.add({ owner, message, event: undefined, outcome: { kind: 'dead', reason: (error as Error).message, cause: 'invalid_event' } });
         continue;
       }
       const handler = handlers[event.type];
@@ -198,6 +198,7 @@ export async function runConsumer<T extends ConsumedTopic, R = never>(opts: Cons
   for (const topic of opts.topics) await consumer.subscribe({ topic, fromBeginning: opts.fromBeginning ?? true });
   cycle.start();
   await startConsuming();
+  const lag = startLagMeter({ admin: opts.admin, groupId: opts.groupId, topics: opts.topics, metrics: opts.metrics, logger: log, intervalMs: 5_000 });
   log.info({ topics: opts.topics, delivery: opts.delivery }, 'consuming');
 
   return {
@@ -205,6 +206,7 @@ export async function runConsumer<T extends ConsumedTopic, R = never>(opts: Cons
     async stop() {
       stopping.abort();
       running = false;
+      lag.stop();
       for (const wake of roomWaiters.splice(0)) wake();
       roomWaiters = [];
       await recovery.stop();
