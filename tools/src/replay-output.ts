@@ -18,8 +18,9 @@ const LABEL: Record<ReplayOutcome['status'], string> = {
 
 /** One line (plus indented notes) per dead letter: what happened to it and why. */
 export function outcomeLines(o: ReplayOutcome): string[] {
-  const what = [printable(eventTypeOf(o.dl) ?? '?', 60), idsText(o.dl)].filter(Boolean).join(' ');
-  const head = `${o.dl.id}  ${LABEL[o.status]}  ${what}`;
+  const type = eventTypeOf(o.dl);
+  const what = [type ? printable(type, 60) : '', idsText(o.dl)].filter(Boolean).join(' ');
+  const head = `${o.dl.id}  ${LABEL[o.status]}${what ? `  ${what}` : ''}`;
   if (o.status === 'replayed') return [`${head} → ${o.to.topic} ${o.to.partition}:${o.to.offset}`, ...o.notes.map((n) => `    ${printable(n)}`)];
   if (o.status === 'would-replay') return [`${head} → ${o.to.topic}`, ...o.notes.map((n) => `    ${printable(n)}`)];
   return [`${head}: ${printable(o.why)}`];
@@ -27,9 +28,11 @@ export function outcomeLines(o: ReplayOutcome): string[] {
 
 /** The closing line: how many of each outcome. */
 export function outcomeSummary(outcomes: ReplayOutcome[]): string {
-  const counts = new Map<string, number>();
-  for (const o of outcomes) counts.set(LABEL[o.status], (counts.get(LABEL[o.status]) ?? 0) + 1);
-  return outcomes.length === 0 ? 'no dead letters to replay' : [...counts].map(([label, n]) => `${n} ${label}`).join(', ');
+  if (outcomes.length === 0) return 'no dead letters to replay';
+  const counts = new Map<ReplayOutcome['status'], number>();
+  for (const o of outcomes) counts.set(o.status, (counts.get(o.status) ?? 0) + 1);
+  // in the order of LABEL, whatever order the dead letters came in
+  return (Object.keys(LABEL) as ReplayOutcome['status'][]).filter((s) => counts.has(s)).map((s) => `${counts.get(s)} ${LABEL[s]}`).join(', ');
 }
 
 export function outcomeJson(o: ReplayOutcome): Record<string, unknown> {

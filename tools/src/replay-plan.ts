@@ -68,9 +68,9 @@ async function decide(dl: DeadLetter, deps: PlanDeps, planned: Map<string, strin
   if (!consumed(source.topic)) return skip('unreplayable', `its source topic ${source.topic} is not one the engine consumes`);
 
   if (dl.content.kind === 'poison') {
-    const why = `poison: ${dl.content.problem}`;
-    if (!deps.force) return skip('poison', `${why}; replaying it would only dead-letter it again (--force replays it anyway)`);
-    return replay(source.topic, {}, [`${why}; its consumer will dead-letter it again`]);
+    const { problem } = dl.content;
+    if (!deps.force) return skip('poison', `${problem}; replaying it would only dead-letter it again (--force replays it anyway)`);
+    return replay(source.topic, {}, [`poison (${problem}): its consumer will dead-letter it again`]);
   }
 
   const verdict = await checkHandled(dl.content.event, source, deps.records);

@@ -44,7 +44,7 @@ describe('replaying dead letters', () => {
   it('reports poison as poison and sends it only with --force', async () => {
     const poison = deadLetter({ value: '{not json', reason: 'undecodable: Unexpected token' });
     const plain = await run([poison]);
-    expect(plain.outcomes).toMatchObject([{ status: 'poison', why: expect.stringMatching(/^poison: undecodable: .*would only dead-letter it again \(--force replays it anyway\)$/) }]);
+    expect(plain.outcomes).toMatchObject([{ status: 'poison', why: expect.stringMatching(/^undecodable: .*would only dead-letter it again \(--force replays it anyway\)$/) }]);
     expect(plain.sent).toEqual([]);
     const forced = await run([poison], { force: true });
     expect(forced.outcomes).toMatchObject([{ status: 'replayed', notes: [expect.stringMatching(/its consumer will dead-letter it again/)] }]);
