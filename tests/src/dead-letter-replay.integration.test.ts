@@ -9,7 +9,9 @@ import { connectMongo } from '@botwot/shared/db';
 import { createEvent, ids, TOPICS, type AnyEvent } from '@botwot/shared/events';
 import { DLQ_HEADERS, jsonCodec, registryCodec, type EventCodec } from '@botwot/shared/kafka';
 import { repoRoot } from '@botwot/launcher';
-import { createDlqTool, parseDeadLetterId, type DeadLetter, type DlqTool } from '@botwot/tools';
+import type { Connection } from 'mongoose';
+import { createDlqTool, createMongoReplayLedger, parseDeadLetterId, type DeadLetter, type DlqTool } from '@botwot/tools';
+import { describeReplayLedgerContract } from '../../tools/src/replay-ledger.contract.js';
 import { apiAs, ended, eventually, type Api } from './api-client.js';
 
 const run = promisify(execFile);
@@ -236,3 +238,12 @@ describe('replaying dead letters with the tool', () => {
   });
 });
 
+// The ledger that stops a second replay of a step still under way, on the real Mongo-wire server.
+let ledgerConn: Connection | undefined;
+describeReplayLedgerContract('Mongo, on the real Mongo-wire server', async () => {
+  ledgerConn ??= await connectMongo(inject('system').mongoUrl, { appName: 'dlq-ledger-contract' });
+  return createMongoReplayLedger(ledgerConn);
+});
+afterAll(async () => {
+  await ledgerConn?.close();
+});
