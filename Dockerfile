@@ -23,6 +23,7 @@ COPY infra/package.json infra/
 COPY stand-ins/package.json stand-ins/
 COPY launcher/package.json launcher/
 COPY tests/package.json tests/
+COPY tools/package.json tools/
 COPY services/gateway/package.json services/gateway/
 COPY services/orchestrator/package.json services/orchestrator/
 COPY services/agent-runner/package.json services/agent-runner/
