@@ -194,7 +194,7 @@ describe('trigger events from Kafka start workflows', () => {
     expect(await executionsOf(api, edited)).toHaveLength(1);
   });
 
-  it('an invalid workflow (a cycle) never runs a step from a trigger event', async () => {
+  it('a workflow never valid (a cycle) starts nothing from a trigger event', async () => {
     const orgId = org('invalid');
     const api = await apiAs(orgId);
     const cyclic = await api.post('/workFlow', {
@@ -215,14 +215,8 @@ describe('trigger events from Kafka start workflows', () => {
     );
     await endedExecutions(api, valid, 1);
 
-    // recorded, and failed at once without running a step
-    const runs = await endedExecutions(api, cyclic.body.id, 1);
-    expect(runs).toHaveLength(1);
-    for (const run of runs) {
-      expect(run.status).toBe('failed');
-      expect(run.error?.code).toBe('INVALID_WORKFLOW');
-      expect((await logsOf(api, run.executionId)).filter((l) => l.stepType !== 'trigger')).toEqual([]);
-    }
+    // never valid, so never live: trigger events start nothing for it (the sentinel proves the event was handled)
+    expect(await executionsOf(api, cyclic.body.id)).toEqual([]);
     expect((await whatsappDeliveries()).filter((d) => d.to === '+919812340005')).toEqual([]);
   });
 });

@@ -111,7 +111,16 @@ const stepRecorded: Check<EventOf<'step.recorded'>> = async (e, ctx) => {
   return { kind: 'replay', workKey: `log:${row}` };
 };
 
-const executionEnded: Check<EventOf<'execution.completed'> | EventOf<'execution.failed'>> = async (e, ctx) => {
+const cancelRequested: Check<EventOf<'execution.cancel_requested'>> = async (e, ctx) => {
+  const executionId = e.executionId as string;
+  const status = await ctx.records.executionStatus(executionId);
+  if (ended(status)) return { kind: 'handled', why: `execution ${executionId} has ended (${status})` };
+  const c = await claim(ids.cancelClaim(executionId), ctx);
+  if ('handled' in c) return { kind: 'handled', why: c.handled };
+  return { kind: 'replay', workKey: ids.cancelClaim(executionId), ...(c.own ? { ownClaim: c.own } : {}) };
+};
+
+const executionEnded: Check<EventOf<'execution.completed'> | EventOf<'execution.failed'> | EventOf<'execution.cancelled'>> = async (e, ctx) => {
   const executionId = e.executionId as string;
   const status = await ctx.records.executionStatus(executionId);
   if (ended(status)) return { kind: 'handled', why: `execution ${executionId} has ended (${status})` };
@@ -125,6 +134,7 @@ const executionEnded: Check<EventOf<'execution.completed'> | EventOf<'execution.
 
 const checks: { [T in EventType]: Check<EventOf<T>> } = {
   'execution.requested': executionRequested,
+  'execution.cancel_requested': cancelRequested,
   'trigger.received': triggerReceived,
   'step.command': stepCommand,
   'step.completed': stepResult,
@@ -133,6 +143,7 @@ const checks: { [T in EventType]: Check<EventOf<T>> } = {
   'step.recorded': stepRecorded,
   'execution.completed': executionEnded,
   'execution.failed': executionEnded,
+  'execution.cancelled': executionEnded,
 };
 
 /** Events about one execution: without an executionId the engine cannot act on them. */
