@@ -67,7 +67,9 @@ export function createRowWriter(deps: { models: Models; metrics: Metrics; logger
     }
 
     const { updates, endedInCycle } = await planEndings(ends, executions);
-    const endUpdate = (u: { id: string; set: Record<string, unknown> }) => Execution.collection.updateOne({ _id: u.id, status: 'running' } as never, { $set: u.set });
+    // planEndings has checked each is still running, and this member is the workflow's only writer:
+    // the update filters on the _id alone (an index lookup on every Mongo-wire server)
+    const endUpdate = (u: { id: string; set: Record<string, unknown> }) => Execution.collection.updateOne({ _id: u.id } as never, { $set: u.set });
     const [existed] = await Promise.all([insertOnce(Execution.collection, [...executions.values()]), insertOnce(ExecutionLog.collection, logs), ...updates.map(endUpdate)]);
     // A start written by an earlier try of this cycle is not rewritten by the insert: its ending must be set on it.
     await Promise.all([...existed].filter((id) => endedInCycle.has(id)).map((id) => endUpdate({ id, set: endedInCycle.get(id) as Record<string, unknown> })));

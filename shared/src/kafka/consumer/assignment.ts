@@ -83,7 +83,7 @@ export class Assignment {
     let fetched: Awaited<ReturnType<Admin['fetchOffsets']>>;
     for (let attempt = 1; ; attempt++) {
       try {
-        fetched = await this.opts.admin.fetchOffsets({ groupId: this.opts.groupId, topics });
+        fetched = await this.opts.admin.fetchOffsets({ groupId: this.opts.groupId, topics, requireStable: true });
         break;
       } catch (error) {
         if (!(error as { retriable?: boolean }).retriable || attempt >= 50) throw error;

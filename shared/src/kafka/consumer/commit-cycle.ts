@@ -116,6 +116,7 @@ export class CommitCycle<R> {
     const live = batch.filter((f) => this.opts.assignment.isCurrent(f.owner));
     if (live.length < batch.length) this.opts.logger.info({ dropped: batch.length - live.length }, 'dropped results of partitions this member no longer owns');
 
+    const t0 = performance.now();
     const dropped = new Map<Finished<R>, { reason: string; keep: ((o: Outgoing) => Outgoing | undefined) | undefined }>();
     if (this.opts.stage) {
       const staged: StagedMessage<R>[] = [];
@@ -130,6 +131,7 @@ export class CommitCycle<R> {
       }
       if (staged.length > 0) await this.opts.stage(staged);
     }
+    const t1 = performance.now();
 
     const outgoing = new Map<string, Message[]>();
     const push = (topic: string, message: Message) => {
@@ -171,7 +173,9 @@ export class CommitCycle<R> {
     const messages: TopicMessages[] = [...outgoing].map(([topic, list]) => ({ topic, messages: list }));
     const started = performance.now();
     await this.opts.committer.commit({ messages, offsets });
-    this.opts.metrics.commitDuration.observe((performance.now() - started) / 1000);
+    const t2 = performance.now();
+    this.opts.metrics.commitDuration.observe((t2 - started) / 1000);
+    this.opts.logger.debug({ messages: batch.length, sent: messages.reduce((n, t) => n + t.messages.length, 0), partitions: offsets.length, stageMs: Math.round(t1 - t0), encodeMs: Math.round(started - t1), commitMs: Math.round(t2 - started) }, 'commit cycle');
     for (const { owner, point } of points) owner.offsets.committed(point);
     this.opts.settled(batch.length);
   }
