@@ -1,7 +1,7 @@
 export { startKafka, KAFKA_DEFAULT_PORT, KAFKA_DEFAULT_CONTROLLER_PORT } from "./kafka.js";
 export type { KafkaServer, StartKafkaOptions } from "./kafka.js";
 export { startFerretDb, FERRETDB_DEFAULT_PORT } from "./ferretdb.js";
-export type { MongoServer, StartFerretDbOptions } from "./ferretdb.js";
+export type { MongoServer, StartFerretDbOptions, FerretDbBackend } from "./ferretdb.js";
 export { startProcess, stopAll, reapStale, logPath, pidPath } from "./supervisor.js";
 export type { ManagedProcess, StartProcessOptions } from "./supervisor.js";
 export { freePort, canConnect } from "./ports.js";
@@ -13,3 +13,8 @@ export { ensureKafkaLibs, KAFKA_VERSION } from "./maven.js";
 export { ensureFerretDbBinary, FERRETDB_VERSION } from "./ferretdb-build.js";
 export { startSchemaRegistry } from "./schema-registry.js";
 export type { SchemaRegistryOptions, SchemaRegistryHandle } from "./schema-registry.js";
+export { startPostgres, POSTGRES_DEFAULT_PORT } from "./postgres.js";
+export type { PostgresServer, StartPostgresOptions } from "./postgres.js";
+export { POSTGRES_VERSION } from "./postgres-binaries.js";
+export { ensureLookupIndexes, lookupIndexName } from "./lookup-indexes.js";
+export type { LookupIndexSpec, EnsureLookupIndexesOptions } from "./lookup-indexes.js";

@@ -48,3 +48,12 @@ export function commandLineOf(pid: number): string | undefined {
     return undefined;
   }
 }
+
+/** Sends a signal to one process only. Never throws. */
+export function signalLeader(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(pid, signal);
+  } catch {
+    /* already gone */
+  }
+}

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { commandLineOf, groupAlive, isAlive, signalGroup } from "./pids.js";
+import { commandLineOf, groupAlive, isAlive, signalGroup, signalLeader } from "./pids.js";
 import { defaultLog, type Log } from "./run-tool.js";
 import { sleep, waitFor } from "./wait.js";
 
@@ -27,8 +27,14 @@ export interface StartProcessOptions {
   cwd?: string;
   ready: () => Promise<boolean>;
   readyTimeoutMs?: number;
-  /** How long stop() waits after SIGTERM before SIGKILL (default 15 s). */
+  /** How long stop() waits after the stop signal before SIGKILL (default 15 s). */
   stopTimeoutMs?: number;
+  /** What stop() sends (default SIGTERM to the whole process group). */
+  stopSignal?: NodeJS.Signals;
+  /** Send the stop signal to the leader alone and let it stop its own children (a server that shuts down in order, like postgres). */
+  stopLeaderOnly?: boolean;
+  /** The program `command` execs into (e.g. postgres behind setpriv): recorded in the pidfile, so a stale one is recognised. */
+  execs?: string;
   log?: (line: string) => void;
 }
 
@@ -142,7 +148,7 @@ class Supervised implements ManagedProcess {
     }
     live.add(this);
     installExitHooks();
-    fs.writeFileSync(pidPath(root, name), `${child.pid}\n${command}\n`);
+    fs.writeFileSync(pidPath(root, name), `${child.pid}\n${this.opts.execs ?? command}\n`);
 
     const started = Date.now();
     const timeoutMs = this.opts.readyTimeoutMs ?? 60_000;
@@ -167,7 +173,9 @@ class Supervised implements ManagedProcess {
     const pid = child.pid;
     if (this.pid !== undefined) {
       this.stopping = true;
-      signalGroup(pid, "SIGTERM");
+      const signal = this.opts.stopSignal ?? "SIGTERM";
+      if (this.opts.stopLeaderOnly) signalLeader(pid, signal);
+      else signalGroup(pid, signal);
       const timeoutMs = this.opts.stopTimeoutMs ?? 15_000;
       let timer: NodeJS.Timeout | undefined;
       const inTime = await Promise.race([
