@@ -24,6 +24,7 @@ export interface StorageProbe {
 }
 
 const BATCH = 500;
+const RUNNING = 50;
 const STEP_TYPES = ['trigger', 'agent', 'utility', 'action', 'action'] as const;
 const NODE_TYPES = ['whatsapp', 'conversational', 'sentiment', 'send_whatsapp', 'update_crm'] as const;
 
@@ -32,7 +33,7 @@ export const workflowIdOf = (shape: StorageShape, org: number, wf: number) => `$
 export const executionIdOf = (shape: StorageShape, i: number) => `${shape.prefix}-ex-${i}`;
 
 /** Execution i belongs to org i % orgs and to one of that org's workflows, round robin. */
-function placeOf(shape: StorageShape, i: number): { org: number; wf: number } {
+export function placeOf(shape: StorageShape, i: number): { org: number; wf: number } {
   return { org: i % shape.orgs, wf: Math.floor(i / shape.orgs) % shape.workflowsPerOrg };
 }
 
@@ -83,10 +84,9 @@ export function stepDocs(shape: StorageShape): Record<string, unknown>[] {
 export function executionDoc(shape: StorageShape, i: number): Record<string, unknown> {
   const { org, wf } = placeOf(shape, i);
   const startedAt = new Date(Date.UTC(2026, 10, 1) + i * 1_000);
-  // per org: 1 in 100 still running (with a deadline far ahead, so the service's deadline sweep
-  // leaves it alone), 1 in 25 failed, the rest completed
-  const k = Math.floor(i / shape.orgs);
-  const status = k % 100 === 7 ? 'running' : k % 25 === 3 ? 'failed' : 'completed';
+  // the newest 50 are still running (in flight), with a deadline far ahead so the service's
+  // deadline sweep leaves them alone; of the others, 1 in 25 per org failed
+  const status = i >= shape.executions - RUNNING ? 'running' : Math.floor(i / shape.orgs) % 25 === 3 ? 'failed' : 'completed';
   return {
     _id: executionIdOf(shape, i),
     workflowId: workflowIdOf(shape, org, wf),
@@ -130,12 +130,17 @@ export function logDocs(shape: StorageShape, i: number): Record<string, unknown>
 
 export const claimIdOf = (shape: StorageShape, i: number) => `start:${executionIdOf(shape, i)}`;
 
-/** Inserts every row of the shape (unordered batches of 500), reporting progress now and then. */
-export async function seedStorage(db: Db, shape: StorageShape, progress: (line: string) => void = () => undefined): Promise<StorageProbe> {
-  await insertAll(db, 'workflows', workflowDocs(shape));
-  await insertAll(db, 'workflowsteps', stepDocs(shape));
+/**
+ * Inserts every row of the shape (unordered batches of 500), reporting progress now and then.
+ * With `after`, only executions from that index on (the workflows are already there): grows a store.
+ */
+export async function seedStorage(db: Db, shape: StorageShape, progress: (line: string) => void = () => undefined, after = 0): Promise<StorageProbe> {
+  if (after === 0) {
+    await insertAll(db, 'workflows', workflowDocs(shape));
+    await insertAll(db, 'workflowsteps', stepDocs(shape));
+  }
   let lastReport = Date.now();
-  for (let from = 0; from < shape.executions; from += BATCH) {
+  for (let from = after; from < shape.executions; from += BATCH) {
     const to = Math.min(shape.executions, from + BATCH);
     const ids = Array.from({ length: to - from }, (_, k) => from + k);
     await insertAll(db, 'workflow_executions', ids.map((i) => executionDoc(shape, i)));
