@@ -20,7 +20,7 @@ import { ensureLookupIndexes, freePort, startFerretDb, startPostgres, type Manag
 import { repoRoot } from '@botwot/launcher';
 import { LOOKUP_INDEXES } from '@botwot/shared/db';
 import { claimIdOf, executionIdOf, logDocs, orgIdOf, placeOf, seedStorage, workflowIdOf, type StorageShape } from '../tests/src/storage-data.js';
-import { cpuMsOfGroup } from './storage-cpu.js';
+import { cpuMsOfTree } from './storage-cpu.js';
 
 type Backend = 'sqlite' | 'pg' | 'pg-gin';
 const { values } = parseArgs({
@@ -70,7 +70,7 @@ const READS: Record<string, (db: Db, s: StorageShape, i: number) => Promise<unkn
 interface Servers {
   mongoUrl: string;
   postgresUrl?: string;
-  /** process-group leaders whose CPU counts as the database's */
+  /** the server processes whose CPU, with their descendants', counts as the database's */
   pids: () => number[];
   stop(): Promise<void>;
 }
@@ -100,7 +100,7 @@ async function startServers(backend: Backend): Promise<Servers> {
   };
 }
 
-const cpuOf = (servers: Servers) => servers.pids().reduce((sum, pid) => sum + cpuMsOfGroup(pid), 0);
+const cpuOf = (servers: Servers) => servers.pids().reduce((sum, pid) => sum + cpuMsOfTree(pid), 0);
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
 const ms = (n: number) => (n >= 100 ? n.toFixed(0) : n >= 10 ? n.toFixed(1) : n.toFixed(2));
 

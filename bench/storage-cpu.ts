@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { descendantsOf } from '@botwot/infra';
 
 const TICK_MS = 10; // USER_HZ is 100 on Linux
 
@@ -15,25 +16,11 @@ function cpuMsOf(pid: number, withReapedChildren: boolean): number {
   }
 }
 
-function processGroupOf(pid: number): number | undefined {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]);
-  } catch {
-    return undefined;
-  }
-}
-
 /**
- * CPU ms used so far by a server and everything in its process group: for postgres, the
- * postmaster (with the backends it has reaped) plus every live backend and worker.
+ * CPU ms used so far by a server and all its descendants: for postgres, the postmaster (with the
+ * backends it has reaped) plus every live backend and worker (each in its own session, so they are
+ * found by parent, not by process group).
  */
-export function cpuMsOfGroup(leader: number): number {
-  let total = cpuMsOf(leader, true);
-  for (const entry of fs.readdirSync('/proc')) {
-    const pid = Number(entry);
-    if (!pid || pid === leader) continue;
-    if (processGroupOf(pid) === leader) total += cpuMsOf(pid, false);
-  }
-  return total;
+export function cpuMsOfTree(leader: number): number {
+  return cpuMsOf(leader, true) + descendantsOf(leader).reduce((sum, pid) => sum + cpuMsOf(pid, true), 0);
 }

@@ -5,6 +5,7 @@ export type { MongoServer, StartFerretDbOptions, FerretDbBackend } from "./ferre
 export { startProcess, stopAll, reapStale, logPath, pidPath } from "./supervisor.js";
 export type { ManagedProcess, StartProcessOptions } from "./supervisor.js";
 export { freePort, canConnect } from "./ports.js";
+export { descendantsOf } from "./pids.js";
 export { waitFor, sleep } from "./wait.js";
 export type { WaitForOptions } from "./wait.js";
 export { kafkaBrokerCount, kafkaFindCoordinator } from "./kafka-probe.js";

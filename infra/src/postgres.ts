@@ -79,6 +79,7 @@ export async function startPostgres(opts: StartPostgresOptions): Promise<Postgre
     // writes a shutdown checkpoint; a SIGTERM to the whole group would race that order.
     stopSignal: "SIGINT",
     stopLeaderOnly: true,
+    signalDescendants: true,
     stopTimeoutMs: 20_000,
     log,
   });

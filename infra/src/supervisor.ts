@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { commandLineOf, groupAlive, isAlive, signalGroup, signalLeader } from "./pids.js";
+import { commandLineOf, descendantsOf, groupAlive, isAlive, signalGroup, signalLeader } from "./pids.js";
 import { defaultLog, type Log } from "./run-tool.js";
 import { sleep, waitFor } from "./wait.js";
 
@@ -35,6 +35,12 @@ export interface StartProcessOptions {
   stopLeaderOnly?: boolean;
   /** The program `command` execs into (e.g. postgres behind setpriv): recorded in the pidfile, so a stale one is recognised. */
   execs?: string;
+  /**
+   * Its children leave its process group (postgres puts each in its own session): kill() signals
+   * every descendant too, so SIGKILL/SIGSTOP reach the whole server, and stop()/kill() wait for
+   * all of them to be gone.
+   */
+  signalDescendants?: boolean;
   log?: (line: string) => void;
 }
 
@@ -79,11 +85,14 @@ export async function reapStale(root: string, name: string, log: Log = defaultLo
     const cmdline = commandLineOf(pid);
     if (cmdline === undefined || !command || cmdline.includes(path.basename(command))) {
       log(`${name}: stopping stale process ${pid} left by an earlier run`);
+      // its descendants too: some servers (postgres) move their children out of the process group
+      const tree = descendantsOf(pid);
+      const alive = () => groupAlive(pid) || tree.some(isAlive);
       signalGroup(pid, "SIGTERM");
       const deadline = Date.now() + 10_000;
-      while (groupAlive(pid) && Date.now() < deadline) await sleep(200);
-      if (groupAlive(pid)) signalGroup(pid, "SIGKILL");
-      while (groupAlive(pid) && Date.now() < deadline + 5_000) await sleep(100);
+      while (alive() && Date.now() < deadline) await sleep(200);
+      if (alive()) for (const p of [pid, ...tree]) signalGroup(p, "SIGKILL");
+      while (alive() && Date.now() < deadline + 5_000) await sleep(100);
     }
   }
   if (!owned) fs.rmSync(file, { force: true });
@@ -171,6 +180,7 @@ class Supervised implements ManagedProcess {
     const child = this.child;
     if (!child?.pid) return;
     const pid = child.pid;
+    const tree = this.treeOf(pid);
     if (this.pid !== undefined) {
       this.stopping = true;
       const signal = this.opts.stopSignal ?? "SIGTERM";
@@ -189,18 +199,24 @@ class Supervised implements ManagedProcess {
       }
       await this.exited;
     }
-    await this.sweep(pid);
+    await this.sweep(pid, tree);
   }
 
   async kill(signal: NodeJS.Signals = "SIGKILL"): Promise<void> {
     const pid = this.pid;
     if (pid === undefined) return;
     this.stopping = true;
+    const tree = this.treeOf(pid);
     signalGroup(pid, signal);
+    for (const descendant of tree) signalGroup(descendant, signal);
     if (signal === "SIGKILL") {
       await this.exited;
-      await this.sweep(pid);
+      await this.sweep(pid, tree);
     }
+  }
+
+  private treeOf(pid: number): number[] {
+    return this.opts.signalDescendants ? descendantsOf(pid) : [];
   }
 
   async restart(): Promise<void> {
@@ -208,11 +224,12 @@ class Supervised implements ManagedProcess {
     await this.launch();
   }
 
-  /** Makes sure no member of the child's process group survives its leader. */
-  private async sweep(pgid: number): Promise<void> {
+  /** Makes sure no member of the child's process group (nor any of `tree`) survives its leader. */
+  private async sweep(pgid: number, tree: number[] = []): Promise<void> {
     const deadline = Date.now() + 5_000;
-    while (groupAlive(pgid) && Date.now() < deadline) {
+    while ((groupAlive(pgid) || tree.some(isAlive)) && Date.now() < deadline) {
       signalGroup(pgid, "SIGKILL");
+      for (const pid of tree) signalGroup(pid, "SIGKILL");
       await sleep(50);
     }
     removePidfile(this.opts.root, this.name, pgid);
