@@ -1,8 +1,10 @@
 // Starts the local servers for manual checks: npx tsx infra/src/cli.ts kafka|ferretdb|all
+// (ferretdb: on PostgreSQL, started first, unless MONGO_BACKEND=sqlite; no lookup indexes, the launcher makes those)
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { startFerretDb } from "./ferretdb.js";
 import { startKafka } from "./kafka.js";
+import { startPostgres } from "./postgres.js";
 import type { ManagedProcess } from "./supervisor.js";
 
 const what = process.argv[2] ?? "all";
@@ -19,7 +21,7 @@ const shutdown = async (): Promise<void> => {
   if (stopping) return;
   stopping = true;
   log("stopping...");
-  await Promise.all(started.map((p) => p.stop()));
+  for (const p of started.reverse()) await p.stop();
   log("stopped");
   process.exit(0);
 };
@@ -34,7 +36,12 @@ try {
     log(`Kafka brokers: ${kafka.brokers.join(",")}`);
   }
   if (what === "ferretdb" || what === "all") {
-    const mongo = await startFerretDb({ root, log });
+    const postgres = process.env.MONGO_BACKEND === "sqlite" ? undefined : await startPostgres({ root, log });
+    if (postgres) {
+      started.push(postgres);
+      log(`PostgreSQL url: ${postgres.url}`);
+    }
+    const mongo = await startFerretDb({ root, log, backend: postgres ? { handler: "postgresql", postgresqlUrl: postgres.url } : { handler: "sqlite" } });
     started.push(mongo);
     log(`FerretDB url: ${mongo.url}`);
   }

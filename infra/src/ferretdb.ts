@@ -20,11 +20,15 @@ export interface StartFerretDbOptions {
   log?: (line: string) => void;
   /** Wipe this instance's data dir first. */
   fresh?: boolean;
+  /** Where FerretDB stores documents: its own SQLite files (default), or a PostgreSQL database. */
+  backend?: FerretDbBackend;
 }
+
+export type FerretDbBackend = { handler: "sqlite" } | { handler: "postgresql"; postgresqlUrl: string };
 
 export const FERRETDB_DEFAULT_PORT = 27117;
 
-/** Starts FerretDB (MongoDB wire protocol) on its SQLite backend as a local process. */
+/** Starts FerretDB (MongoDB wire protocol) on SQLite or on PostgreSQL as a local process. */
 export async function startFerretDb(opts: StartFerretDbOptions): Promise<MongoServer> {
   const log: Log = opts.log ?? defaultLog;
   const root = path.resolve(opts.root);
@@ -37,8 +41,13 @@ export async function startFerretDb(opts: StartFerretDbOptions): Promise<MongoSe
   if (opts.fresh) fs.rmSync(dataDir, { recursive: true, force: true });
   const sqliteDir = path.join(dataDir, "sqlite");
   const stateDir = path.join(dataDir, "state");
-  fs.mkdirSync(sqliteDir, { recursive: true });
   fs.mkdirSync(stateDir, { recursive: true });
+  const backend = opts.backend ?? { handler: "sqlite" };
+  if (backend.handler === "sqlite") fs.mkdirSync(sqliteDir, { recursive: true });
+  const backendArgs =
+    backend.handler === "sqlite"
+      ? ["--handler=sqlite", `--sqlite-url=file:${sqliteDir}/`]
+      : ["--handler=postgresql", `--postgresql-url=${backend.postgresqlUrl}`];
 
   await assertPortFree(port, name);
   const proc = await startProcess({
@@ -47,11 +56,10 @@ export async function startFerretDb(opts: StartFerretDbOptions): Promise<MongoSe
     command: binary,
     args: [
       `--listen-addr=127.0.0.1:${port}`,
-      "--handler=sqlite",
-      `--sqlite-url=file:${sqliteDir}/`,
+      ...backendArgs,
       `--state-dir=${stateDir}`,
       "--telemetry=disable",
-      "--debug-addr=-",
+      "--debug-addr=-", // off: two FerretDBs on one machine would both want its default port
       "--log-level=info",
     ],
     env: { FERRETDB_TELEMETRY: "disable", DO_NOT_TRACK: "1" },
@@ -61,7 +69,7 @@ export async function startFerretDb(opts: StartFerretDbOptions): Promise<MongoSe
     stopTimeoutMs: 10_000,
     log,
   });
-  log(`${name}: FerretDB ${FERRETDB_VERSION} (SQLite) listening on 127.0.0.1:${port}`);
+  log(`${name}: FerretDB ${FERRETDB_VERSION} (${backend.handler === "sqlite" ? "SQLite" : "PostgreSQL"}) listening on 127.0.0.1:${port}`);
   return {
     name: proc.name,
     url: `mongodb://127.0.0.1:${port}/`,

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { commandLineOf, groupAlive, isAlive, signalGroup } from "./pids.js";
+import { commandLineOf, descendantsOf, groupAlive, isAlive, signalGroup, signalLeader } from "./pids.js";
 import { defaultLog, type Log } from "./run-tool.js";
 import { sleep, waitFor } from "./wait.js";
 
@@ -27,8 +27,20 @@ export interface StartProcessOptions {
   cwd?: string;
   ready: () => Promise<boolean>;
   readyTimeoutMs?: number;
-  /** How long stop() waits after SIGTERM before SIGKILL (default 15 s). */
+  /** How long stop() waits after the stop signal before SIGKILL (default 15 s). */
   stopTimeoutMs?: number;
+  /** What stop() sends (default SIGTERM to the whole process group). */
+  stopSignal?: NodeJS.Signals;
+  /** Send the stop signal to the leader alone and let it stop its own children (a server that shuts down in order, like postgres). */
+  stopLeaderOnly?: boolean;
+  /** The program `command` execs into (e.g. postgres behind setpriv): recorded in the pidfile, so a stale one is recognised. */
+  execs?: string;
+  /**
+   * Its children leave its process group (postgres puts each in its own session): kill() signals
+   * every descendant too, so SIGKILL/SIGSTOP reach the whole server, and stop()/kill() wait for
+   * all of them to be gone.
+   */
+  signalDescendants?: boolean;
   log?: (line: string) => void;
 }
 
@@ -73,11 +85,14 @@ export async function reapStale(root: string, name: string, log: Log = defaultLo
     const cmdline = commandLineOf(pid);
     if (cmdline === undefined || !command || cmdline.includes(path.basename(command))) {
       log(`${name}: stopping stale process ${pid} left by an earlier run`);
+      // its descendants too: some servers (postgres) move their children out of the process group
+      const tree = descendantsOf(pid);
+      const alive = () => groupAlive(pid) || tree.some(isAlive);
       signalGroup(pid, "SIGTERM");
       const deadline = Date.now() + 10_000;
-      while (groupAlive(pid) && Date.now() < deadline) await sleep(200);
-      if (groupAlive(pid)) signalGroup(pid, "SIGKILL");
-      while (groupAlive(pid) && Date.now() < deadline + 5_000) await sleep(100);
+      while (alive() && Date.now() < deadline) await sleep(200);
+      if (alive()) for (const p of [pid, ...tree]) signalGroup(p, "SIGKILL");
+      while (alive() && Date.now() < deadline + 5_000) await sleep(100);
     }
   }
   if (!owned) fs.rmSync(file, { force: true });
@@ -142,7 +157,7 @@ class Supervised implements ManagedProcess {
     }
     live.add(this);
     installExitHooks();
-    fs.writeFileSync(pidPath(root, name), `${child.pid}\n${command}\n`);
+    fs.writeFileSync(pidPath(root, name), `${child.pid}\n${this.opts.execs ?? command}\n`);
 
     const started = Date.now();
     const timeoutMs = this.opts.readyTimeoutMs ?? 60_000;
@@ -165,9 +180,12 @@ class Supervised implements ManagedProcess {
     const child = this.child;
     if (!child?.pid) return;
     const pid = child.pid;
+    const tree = this.treeOf(pid);
     if (this.pid !== undefined) {
       this.stopping = true;
-      signalGroup(pid, "SIGTERM");
+      const signal = this.opts.stopSignal ?? "SIGTERM";
+      if (this.opts.stopLeaderOnly) signalLeader(pid, signal);
+      else signalGroup(pid, signal);
       const timeoutMs = this.opts.stopTimeoutMs ?? 15_000;
       let timer: NodeJS.Timeout | undefined;
       const inTime = await Promise.race([
@@ -181,18 +199,24 @@ class Supervised implements ManagedProcess {
       }
       await this.exited;
     }
-    await this.sweep(pid);
+    await this.sweep(pid, tree);
   }
 
   async kill(signal: NodeJS.Signals = "SIGKILL"): Promise<void> {
     const pid = this.pid;
     if (pid === undefined) return;
     this.stopping = true;
+    const tree = this.treeOf(pid);
     signalGroup(pid, signal);
+    for (const descendant of tree) signalGroup(descendant, signal);
     if (signal === "SIGKILL") {
       await this.exited;
-      await this.sweep(pid);
+      await this.sweep(pid, tree);
     }
+  }
+
+  private treeOf(pid: number): number[] {
+    return this.opts.signalDescendants ? descendantsOf(pid) : [];
   }
 
   async restart(): Promise<void> {
@@ -200,11 +224,12 @@ class Supervised implements ManagedProcess {
     await this.launch();
   }
 
-  /** Makes sure no member of the child's process group survives its leader. */
-  private async sweep(pgid: number): Promise<void> {
+  /** Makes sure no member of the child's process group (nor any of `tree`) survives its leader. */
+  private async sweep(pgid: number, tree: number[] = []): Promise<void> {
     const deadline = Date.now() + 5_000;
-    while (groupAlive(pgid) && Date.now() < deadline) {
+    while ((groupAlive(pgid) || tree.some(isAlive)) && Date.now() < deadline) {
       signalGroup(pgid, "SIGKILL");
+      for (const pid of tree) signalGroup(pid, "SIGKILL");
       await sleep(50);
     }
     removePidfile(this.opts.root, this.name, pgid);

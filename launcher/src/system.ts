@@ -1,6 +1,7 @@
 import path from 'node:path';
-import { freePort, startFerretDb, startKafka, startSchemaRegistry, type KafkaServer, type MongoServer } from '@botwot/infra';
+import { ensureLookupIndexes, freePort, startFerretDb, startKafka, startPostgres, startSchemaRegistry, type KafkaServer, type MongoServer, type PostgresServer } from '@botwot/infra';
 import { brokerList } from '@botwot/shared/config';
+import { LOOKUP_INDEXES } from '@botwot/shared/db';
 import { createKafka, ensureTopics } from '@botwot/shared/kafka';
 import { createLogger } from '@botwot/shared/observability';
 import { DEFAULT_JWKS_PORT, DEFAULT_PORTS, startAllStandIns, startJwks, type AllStandIns, type JwksStandIn } from '@botwot/stand-ins';
@@ -14,13 +15,13 @@ export interface SystemOptions {
   root: string;
   /** instance name: keeps the data of tests apart from `npm start` */
   name: string;
-  /** wipe Kafka's and FerretDB's data first */
+  /** wipe Kafka's, PostgreSQL's and FerretDB's data first */
   fresh: boolean;
   /** fixed ports for npm start; tests use free ones */
-  ports?: { gateway?: number; kafka?: number; kafkaController?: number; mongo?: number; registry?: number; standIns?: 'default' | 'free' };
+  ports?: { gateway?: number; kafka?: number; kafkaController?: number; postgres?: number; mongo?: number; registry?: number; standIns?: 'default' | 'free' };
   /** start a local schema registry unless SCHEMA_REGISTRY_URL is set */
   schemaRegistry: boolean;
-  /** environment that replaces local servers: KAFKA_BROKERS, MONGO_URL, SCHEMA_REGISTRY_URL, BOT_SERVICE_URL, VOICE_SERVICE_URL */
+  /** environment that replaces local servers: KAFKA_BROKERS, MONGO_URL, SCHEMA_REGISTRY_URL, BOT_SERVICE_URL, VOICE_SERVICE_URL; MONGO_BACKEND=sqlite|postgresql picks FerretDB's storage */
   env: NodeJS.ProcessEnv;
   /** extra environment for every service (e.g. LOG_LEVEL, breaker settings in tests) */
   serviceEnv?: Record<string, string>;
@@ -42,6 +43,8 @@ export interface RunningSystem {
   services: Map<ServiceName, RunningService>;
   kafka: KafkaServer | undefined;
   mongo: MongoServer | undefined;
+  /** FerretDB's storage when MONGO_BACKEND is postgresql (the default) and MONGO_URL is unset */
+  postgres: PostgresServer | undefined;
   /** stops the services, the stand-ins and every local server, in reverse order */
   stop(): Promise<void>;
 }
@@ -78,16 +81,36 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
     }
 
     let mongo: MongoServer | undefined;
+    let postgres: PostgresServer | undefined;
     let mongoUrl: string;
     if (opts.env.MONGO_URL) {
       mongoUrl = opts.env.MONGO_URL;
       step('using MongoDB at MONGO_URL');
     } else {
-      step('starting FerretDB ...');
-      mongo = await startFerretDb({ root: opts.root, name: opts.name, fresh: opts.fresh, log: opts.log, ...(opts.ports?.mongo ? { port: opts.ports.mongo } : free ? { port: await freePort() } : {}) });
+      const backend = mongoBackend(opts.env.MONGO_BACKEND);
+      if (backend === 'postgresql') {
+        step('starting PostgreSQL ...');
+        postgres = await startPostgres({ root: opts.root, name: opts.name, fresh: opts.fresh, log: opts.log, ...(opts.ports?.postgres ? { port: opts.ports.postgres } : free ? { port: await freePort() } : {}) });
+        stops.push(() => postgres!.stop());
+        step(`PostgreSQL ready at 127.0.0.1:${postgres.port}`);
+      }
+      step(`starting FerretDB on ${backend === 'postgresql' ? 'PostgreSQL' : 'SQLite (MONGO_BACKEND=sqlite)'} ...`);
+      mongo = await startFerretDb({
+        root: opts.root,
+        name: opts.name,
+        fresh: opts.fresh,
+        log: opts.log,
+        backend: postgres ? { handler: 'postgresql', postgresqlUrl: postgres.url } : { handler: 'sqlite' },
+        ...(opts.ports?.mongo ? { port: opts.ports.mongo } : free ? { port: await freePort() } : {}),
+      });
       stops.push(() => mongo!.stop());
-      mongoUrl = `${mongo.url.replace(/\/$/, '')}/botwot`;
+      mongoUrl = `${mongo.url.replace(/\/$/, '')}/${MONGO_DATABASE}`;
       step(`FerretDB ready at ${mongo.url}`);
+      if (postgres) {
+        // FerretDB's own indexes cannot serve its equality filters on PostgreSQL: see LOOKUP_INDEXES
+        await ensureLookupIndexes({ postgresUrl: postgres.url, mongoUrl: mongo.url, database: MONGO_DATABASE, spec: LOOKUP_INDEXES, log: opts.log });
+        step('lookup indexes ready');
+      }
     }
 
     let schemaRegistryUrl = opts.env.SCHEMA_REGISTRY_URL;
@@ -161,12 +184,22 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
       services,
       kafka,
       mongo,
+      postgres,
       stop: stopAll,
     };
   } catch (error) {
     await stopAll();
     throw error;
   }
+}
+
+const MONGO_DATABASE = 'botwot';
+
+/** FerretDB's storage for the local stack: PostgreSQL unless MONGO_BACKEND=sqlite asks for the old default. */
+function mongoBackend(value: string | undefined): 'postgresql' | 'sqlite' {
+  if (value === undefined || value === '' || value === 'postgresql') return 'postgresql';
+  if (value === 'sqlite') return 'sqlite';
+  throw new Error(`MONGO_BACKEND must be postgresql or sqlite, not '${value}'`);
 }
 
 /** The repository root, from this file's place in launcher/dist or launcher/src. */

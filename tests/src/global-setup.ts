@@ -18,6 +18,8 @@ export interface SystemInfo {
   opsUrls: Record<string, string>;
   /** kill/signal/restart the system's processes: see process-control.ts */
   controlUrl: string;
+  /** FerretDB's PostgreSQL database ("postgres://..."), when the stack stores into PostgreSQL */
+  postgresUrl: string | undefined;
 }
 
 declare module 'vitest' {
@@ -29,7 +31,7 @@ declare module 'vitest' {
 let system: RunningSystem | undefined;
 
 /**
- * Starts the whole system once for the integration project: real Kafka, FerretDB and schema
+ * Starts the whole system once for the integration project: real Kafka, PostgreSQL, FerretDB and schema
  * registry as local processes (fresh data, free ports), the stand-ins, and the six services built
  * from this checkout. Stops all of it afterwards.
  */
@@ -60,6 +62,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const processes = new Map<string, ManagedProcess>([...s.services].map(([name, svc]) => [name, svc.process]));
   if (s.kafka) processes.set('kafka', s.kafka);
   if (s.mongo) processes.set('mongo', s.mongo);
+  if (s.postgres) processes.set('postgres', s.postgres);
   const control = await startProcessControl(processes);
   project.provide('system', {
     gatewayUrl: s.gatewayUrl,
@@ -71,6 +74,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     standIns: { botcore: s.standIns.botcore.url, voice: s.standIns.voice.url, whatsapp: s.standIns.whatsapp.url, crm: s.standIns.crm.url, smtpAdmin: s.standIns.smtp.adminUrl },
     opsUrls: Object.fromEntries([...s.services].map(([name, svc]) => [name, svc.opsUrl])),
     controlUrl: control.url,
+    postgresUrl: s.postgres?.url,
   });
   return async () => {
     await control.close();

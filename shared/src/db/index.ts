@@ -4,3 +4,4 @@ export * from './workflow-reader.js';
 export * from './execution-pages.js';
 export * from './storable.js';
 export * from './day-buckets.js';
+export * from './lookup-indexes.js';
