@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { createLogger } from './logger.js';
+import { createLogger, lazyChild } from './logger.js';
 
 /** A logger whose JSON lines land in an array. */
 function capture() {
@@ -68,5 +68,22 @@ describe('createLogger', () => {
     expect(lines[0]).toMatchObject({ executionId: 'e2', secret: '[redacted]', config: { auth: '[redacted]' } });
     expect(raw[0]).not.toContain(SECRETS[2]);
     expect(raw[0]).not.toContain(SECRETS[6]);
+  });
+});
+
+describe('lazyChild', () => {
+  it('logs with its bindings, making the child only when a line is written', async () => {
+    const lines: string[] = [];
+    const sink = new Writable({ write: (chunk: Buffer, _e, done) => (lines.push(chunk.toString()), done()) });
+    const root = createLogger('svc', 'info', sink);
+    let made = 0;
+    const parent = new Proxy(root, { get: (t, p) => (p === 'child' ? (b: Record<string, unknown>) => (made++, t.child(b)) : Reflect.get(t, p)) });
+    const log = lazyChild(parent, { executionId: 'e1' });
+    log.debug('not written at info');
+    expect(made).toBe(0);
+    log.child({ stepId: 's1' }).warn('hello');
+    await new Promise((r) => setImmediate(r));
+    expect(made).toBe(1);
+    expect(JSON.parse(lines[0] as string)).toMatchObject({ executionId: 'e1', stepId: 's1', msg: 'hello' });
   });
 });

@@ -42,3 +42,24 @@ export function createLogger(service: string, level: string, destination?: Desti
   };
   return destination ? pino(options, destination) : pino(options);
 }
+
+const LEVELS = new Set(['fatal', 'error', 'warn', 'info', 'debug', 'trace']);
+const noop = () => undefined;
+
+/**
+ * A child logger made only when something is logged through it. Handlers get one per message;
+ * pino's `child()` costs more than most of them log (nothing, at the default level).
+ */
+export function lazyChild(parent: Logger, bindings: Record<string, unknown>): Logger {
+  let child: Logger | undefined;
+  const made = () => (child ??= parent.child(bindings));
+  return new Proxy({} as Logger, {
+    get(_target, prop) {
+      if (typeof prop === 'string' && LEVELS.has(prop) && !child && !parent.isLevelEnabled(prop)) return noop;
+      if (prop === 'child') return (more: Record<string, unknown>) => lazyChild(parent, { ...bindings, ...more });
+      const c = made();
+      const value = (c as unknown as Record<string | symbol, unknown>)[prop];
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(c) : value;
+    },
+  });
+}

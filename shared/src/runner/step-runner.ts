@@ -2,7 +2,7 @@ import { createEvent, DEFAULT_STEP_TIMEOUT_MS, ids, TOPICS, variablesOf, type Ev
 import { nonRetryable, StepError } from '../errors/index.js';
 import type { Handler } from '../kafka/handlers.js';
 import type { Outgoing } from '../kafka/publisher.js';
-import type { Logger } from '../observability/logger.js';
+import { lazyChild, type Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import { jsonBytes, LIMITS, parseNodeConfig, renderConfig, TemplateTooLargeError, truncated, type NodeConfig, type NodeKey, type TemplateScope } from '../workflow/index.js';
 import { DEFAULT_RETRY, runWithRetry, type Try } from './retry.js';
@@ -43,7 +43,7 @@ export function createStepCommandHandler(deps: { executors: NodeExecutors; metri
   return async (command, ctx) => {
     const { step, state, nodeType, stepType } = command.data;
     const executionId = command.executionId as string;
-    const logger = ctx.logger.child({ executionId, orgId: command.orgId, stepId: step.stepId, nodeType });
+    const logger = lazyChild(ctx.logger, { stepId: step.stepId, nodeType });
     const started = now();
     const deadline = Math.min(started + (step.timeoutMs ?? DEFAULT_STEP_TIMEOUT_MS), Date.parse(state.deadlineAt));
     const scope: TemplateScope = { vars: variablesOf(state), steps: state.steps };

@@ -172,10 +172,10 @@ export class CommitCycle<R> {
     const offsets: OffsetCommit[] = points.map(({ owner, point }) => ({ topic: owner.topic, partition: owner.partition, offset: String(point.offset), metadata: point.metadata || null }));
     const messages: TopicMessages[] = [...outgoing].map(([topic, list]) => ({ topic, messages: list }));
     const started = performance.now();
-    await this.opts.committer.commit({ messages, offsets });
+    const phases = await this.opts.committer.commit({ messages, offsets });
     const t2 = performance.now();
     this.opts.metrics.commitDuration.observe((t2 - started) / 1000);
-    this.opts.logger.debug({ messages: batch.length, sent: messages.reduce((n, t) => n + t.messages.length, 0), partitions: offsets.length, stageMs: Math.round(t1 - t0), encodeMs: Math.round(started - t1), commitMs: Math.round(t2 - started) }, 'commit cycle');
+    this.opts.logger.debug({ messages: batch.length, sent: messages.reduce((n, t) => n + t.messages.length, 0), partitions: offsets.length, stageMs: Math.round(t1 - t0), encodeMs: Math.round(started - t1), commitMs: Math.round(t2 - started), ...phases }, 'commit cycle');
     for (const { owner, point } of points) owner.offsets.committed(point);
     this.opts.settled(batch.length);
   }

