@@ -1,3 +1,4 @@
+export * from './ids.js';
 export * from './envelope.js';
 export * from './step-definition.js';
 export * from './catalog.js';
