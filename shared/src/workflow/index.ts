@@ -3,3 +3,4 @@ export * from './route-next-step.js';
 export * from './template.js';
 export * from './trigger-data.js';
 export * from './validate-workflow.js';
+export * from './senders.js';

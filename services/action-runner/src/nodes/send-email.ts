@@ -1,7 +1,9 @@
+import type { ChannelOwners } from '@botwot/shared/db';
 import { nonRetryable, retryable, type StepError } from '@botwot/shared/errors';
-import type { Guarded } from '@botwot/shared/http';
+import type { BreakerPool } from '@botwot/shared/http';
 import type { NodeExecutor } from '@botwot/shared/runner';
 import type { Transporter } from 'nodemailer';
+import { requireOwnSender } from './sender.js';
 
 /** SMTP replies: 4xx is "try later", 5xx is final; no reply at all is a connection problem. */
 function smtpError(error: unknown): StepError {
@@ -13,13 +15,14 @@ function smtpError(error: unknown): StepError {
   return retryable(e.code ?? 'SMTP_CONNECTION', message, 'smtp', error);
 }
 
-/** send_email: real SMTP through nodemailer; the Message-ID is derived from the idempotency key. */
-export function createSendEmail(deps: { transport: Transporter; guard: Guarded; defaultFrom: string }): NodeExecutor<'action/send_email'> {
-  return async ({ config, idempotencyKey, mode }) => {
+/** send_email: real SMTP through nodemailer, from the org's own sender or the platform's; the Message-ID is derived from the idempotency key. */
+export function createSendEmail(deps: { transport: Transporter; breakers: BreakerPool; defaultFrom: string; owners: ChannelOwners }): NodeExecutor<'action/send_email'> {
+  return async ({ config, idempotencyKey, mode, orgId }) => {
+    if (config.from !== undefined) await requireOwnSender(deps.owners, { orgId, provider: 'smtp' }, 'email', config.from);
     const messageId = `<${idempotencyKey.replace(/[^A-Za-z0-9.:_-]/g, '_')}@botwot.engine>`;
     const mail = { from: config.from ?? deps.defaultFrom, to: config.to, subject: config.subject, text: config.body };
     if (mode === 'test') return { email_sent: false, simulated: true, would_send: { channel: 'email', ...mail } };
-    const info = await deps.guard.run(async () => {
+    const info = await deps.breakers.guard('smtp', orgId).run(async () => {
       try {
         return await deps.transport.sendMail({ ...mail, messageId, headers: { 'X-Idempotency-Key': idempotencyKey } });
       } catch (error) {
