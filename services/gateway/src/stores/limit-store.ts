@@ -1,0 +1,38 @@
+import type { Models } from '@botwot/shared/db';
+import type { LimitStore } from '../limits/limit-sync.js';
+import type { LimitReport } from '../limits/org-limiter.js';
+
+/**
+ * Rate-limit reports in Mongo: each replica replaces its one document by `_id` and reads the few
+ * documents of all replicas, so the cost is two small queries per sync, whatever the traffic.
+ */
+export function createMongoLimitStore(models: Models): LimitStore {
+  return {
+    async publish(replicaId, at, report) {
+      await models.RateLimitReport.replaceOne({ _id: replicaId }, { _id: replicaId, at, counts: report.counts, waits: report.waits }, { upsert: true });
+    },
+    async readAll() {
+      const rows = await models.RateLimitReport.find({}).lean();
+      return rows.map((r) => ({ replicaId: String(r._id), at: new Date(r.at), report: { counts: (r.counts ?? []) as LimitReport['counts'], waits: (r.waits ?? []) as LimitReport['waits'] } }));
+    },
+    async remove(replicaId) {
+      await models.RateLimitReport.deleteOne({ _id: replicaId });
+    },
+    async removeOlderThan(at) {
+      await models.RateLimitReport.deleteMany({ at: { $lt: at } });
+    },
+  };
+}
+
+/** The same port in memory, shared by limiters in one process (unit tests of several replicas). */
+export function createMemoryLimitStore(): LimitStore {
+  const rows = new Map<string, { at: Date; report: LimitReport }>();
+  return {
+    publish: async (replicaId, at, report) => void rows.set(replicaId, { at, report: structuredClone(report) }),
+    readAll: async () => [...rows].map(([replicaId, r]) => ({ replicaId, at: r.at, report: structuredClone(r.report) })),
+    remove: async (replicaId) => void rows.delete(replicaId),
+    removeOlderThan: async (at) => {
+      for (const [id, r] of rows) if (r.at < at) rows.delete(id);
+    },
+  };
+}
