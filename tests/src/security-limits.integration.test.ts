@@ -28,6 +28,7 @@ const steps = [
 ];
 
 type Report = { _id: string; at: Date; counts: { c: string; o: string; n: number }[]; waits: { o: string; n: number }[] };
+type Stored = { _id: string; at: Date; report: string };
 
 describe('security: fair limits', () => {
   let r1: RunningService;
@@ -35,8 +36,14 @@ describe('security: fair limits', () => {
   let mongo: MongoClient;
   const at = (replica: RunningService, orgId: string) => apiAs(orgId, 'u', { baseUrl: replica.opsUrl });
 
-  const reports = () => mongo.db().collection<Report>('rate_limit_reports');
-  const reportOf = async (instance: string) => (await reports().find({}).toArray()).find((r) => r._id.startsWith(`${instance}-`));
+  const reports = () => mongo.db().collection<Stored>('rate_limit_reports');
+  /** the latest report of a replica, unpacked (stored as JSON text of tuples) */
+  const reportOf = async (instance: string): Promise<Report | undefined> => {
+    const row = (await reports().find({}).toArray()).find((r) => r._id.startsWith(`${instance}-`));
+    if (!row) return undefined;
+    const packed = JSON.parse(row.report) as { c: [string, string, number, number][]; w: [string, number][] };
+    return { _id: row._id, at: row.at, counts: packed.c.map(([c, o, , n]) => ({ c, o, n })), waits: packed.w.map(([o, n]) => ({ o, n })) };
+  };
 
   /**
    * Waits until replica a has published a report that satisfies `shows`, and replica b has
@@ -124,6 +131,22 @@ describe('security: fair limits', () => {
     await synced((r) => !r.waits.some((x) => x.o === v));
     const again = await onB.post(`/workFlow/${id}/execute?wait=30`, { triggerData: { phone_number: '+919800000072' } });
     expect(again.status, JSON.stringify(again.body)).toBe(200);
+  });
+
+  it('costs two small queries per sync, whatever the traffic: replace the replica report, read all reports', async () => {
+    // a report as a busy replica writes it: 200 orgs with counts in two windows of each class
+    const counts = Array.from({ length: 200 }, (_, i) => ['read', 'write', 'execute'].flatMap((c) => [0, 1].map((w) => [c, `org-measure-${i}`, 1e9 + w, 5]))).flat();
+    const report = JSON.stringify({ c: counts, w: [] });
+    const rounds = 40;
+    const started = performance.now();
+    for (let i = 0; i < rounds; i++) {
+      await reports().replaceOne({ _id: `measure-${run}` }, { at: new Date(), report }, { upsert: true });
+      await reports().find({}).toArray();
+    }
+    const msPerRound = (performance.now() - started) / rounds;
+    await reports().deleteOne({ _id: `measure-${run}` });
+    process.stdout.write(`[limits] one sync round (replace a ${counts.length}-entry report, read all reports) took ${msPerRound.toFixed(1)} ms on average\n`);
+    expect(msPerRound).toBeLessThan(100);
   });
 
   describe('breakers per provider and org', () => {

@@ -11,9 +11,10 @@ export interface LimitStore {
 }
 
 /**
- * Every `intervalMs`: write this replica's report (skipped while it has nothing and had nothing),
- * read the others', hand them to the limiter. Reports older than `staleAfterMs` no longer count
- * (a replica that stopped). When the database is out of reach each replica goes on limiting alone.
+ * Every `intervalMs`: write this replica's report when it changed (and, while it holds anything,
+ * at least every quarter of `staleAfterMs` as a heartbeat), read the others', hand them to the
+ * limiter. Reports older than `staleAfterMs` no longer count (a replica that stopped). When the
+ * database is out of reach each replica goes on limiting alone.
  */
 export function startLimitSync(opts: { limiter: OrgLimiter; store: LimitStore; replicaId: string; intervalMs: number; logger: Logger; now?: () => number }) {
   const now = opts.now ?? Date.now;
@@ -21,17 +22,20 @@ export function startLimitSync(opts: { limiter: OrgLimiter; store: LimitStore; r
   let timer: NodeJS.Timeout | undefined;
   let round: Promise<void> | undefined;
   let stopped = false;
-  let publishedEmpty = false;
+  let published = '';
+  let publishedAt = 0;
   let rounds = 0;
   let lastWarning = 0;
 
   const once = async () => {
     const t = now();
     const report = opts.limiter.report();
+    const text = JSON.stringify(report);
     const empty = report.counts.length === 0 && report.waits.length === 0;
-    if (!(empty && publishedEmpty)) {
+    if (text !== published || (!empty && t - publishedAt >= staleAfterMs / 4)) {
       await opts.store.publish(opts.replicaId, new Date(t), report);
-      publishedEmpty = empty;
+      published = text;
+      publishedAt = t;
     }
     const all = await opts.store.readAll();
     opts.limiter.applyRemote(all.filter((r) => r.replicaId !== opts.replicaId && r.at.getTime() >= t - staleAfterMs).map((r) => r.report));

@@ -1,6 +1,6 @@
 import type { Logger } from '@botwot/shared/observability';
 import { describe, expect, it } from 'vitest';
-import { createMemoryLimitStore } from '../stores/limit-store.js';
+import { createMemoryLimitStore, packReport, unpackReport } from '../stores/limit-store.js';
 import { startLimitSync } from './limit-sync.js';
 import { createOrgLimiter, type LimitSettings } from './org-limiter.js';
 import { routeClassOf } from './route-class.js';
@@ -49,6 +49,14 @@ describe('sliding-window arithmetic', () => {
     expect(waitMs({ prev: 0, cur: 10 }, 0.5, spec)).toBeCloseTo(600);
     // the previous window still weighs: 10·(1 - f) + 5 ≤ 9 from f = 0.6
     expect(waitMs({ prev: 10, cur: 5 }, 0.2, spec)).toBeCloseTo(400);
+  });
+});
+
+describe('stored reports', () => {
+  it('pack into one JSON text of tuples and unpack to the same report', () => {
+    const report = { counts: [{ c: 'read' as const, o: 'org-a', w: 123, n: 4 }, { c: 'execute' as const, o: 'org-b', w: 122, n: 1 }], waits: [{ o: 'org-a', n: 2 }] };
+    expect(packReport(report)).toBe('{"c":[["read","org-a",123,4],["execute","org-b",122,1]],"w":[["org-a",2]]}');
+    expect(unpackReport(packReport(report))).toEqual(report);
   });
 });
 
@@ -134,6 +142,27 @@ describe('per-org limits across replicas', () => {
     await b.sync.syncNow();
     expect(b.limiter.acquireWait('org-a')).not.toBeNull();
     await b.sync.stop();
+  });
+
+  it('writes a report only when it changed, or as a heartbeat while it holds something; reads every round', async () => {
+    let clock = 5_000_000;
+    const store = createMemoryLimitStore();
+    const writes: number[] = [];
+    let reads = 0;
+    const counted = { ...store, publish: async (...args: Parameters<typeof store.publish>) => (writes.push(clock), store.publish(...args)), readAll: async () => (reads++, store.readAll()) };
+    const limiter = createOrgLimiter({ rates: { read: { ratePerSecond: 0.001, burst: 100 }, write: { ratePerSecond: 1, burst: 100 }, execute: { ratePerSecond: 1, burst: 100 } }, waitsPerOrg: 1, now: () => clock });
+    const sync = startLimitSync({ limiter, store: counted, replicaId: 'r', intervalMs: 60_000, logger: silent, now: () => clock });
+    await sync.syncNow(); // the first, empty report
+    await sync.syncNow(); // nothing changed: no write
+    limiter.take('read', 'org-a');
+    await sync.syncNow(); // changed
+    clock += 100;
+    await sync.syncNow(); // unchanged, heartbeat not due
+    clock += 120_000;
+    await sync.syncNow(); // heartbeat: a quarter of the staleness bound (8 intervals) has passed
+    expect(writes).toEqual([5_000_000, 5_000_000, 5_120_100]);
+    expect(reads).toBe(5);
+    await sync.stop();
   });
 
   it('decides on the request path in about a microsecond, without I/O', () => {
