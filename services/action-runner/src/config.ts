@@ -21,7 +21,7 @@ export const configSchema = baseEnvSchema
     WHATSAPP_PHONE_NUMBER_ID: localDefault(z.string().regex(/^[0-9]{1,30}$/, 'digits only'), '100000000000001'),
     /** SMTP server for send_email */
     SMTP_HOST: localDefault(z.string().min(1), '127.0.0.1'),
-    SMTP_PORT: localDefault(z.coerce.number().int().min(1).max(65535), 12525),
+    SMTP_PORT: localDefault(z.coerce.number().int().min(1).max(65535), '12525'),
     /** true = TLS from the first byte (port 465); false = STARTTLS when offered */
     SMTP_SECURE: bool.default(false),
     SMTP_USER: z.string().optional(),
@@ -31,14 +31,17 @@ export const configSchema = baseEnvSchema
     /** Voice service base URL (the seed's VOICE_SERVICE_URL) */
     VOICE_SERVICE_URL: localDefault(z.url(), 'http://127.0.0.1:18001'),
     /** JSON: CRM system name → { url, token? }; update_crm steps name a system (`{}` when there is none) */
-    CRM_ENDPOINTS: localDefault(z.string(), '{"default":{"url":"http://127.0.0.1:18003"}}').transform((s, ctx) => {
-      try {
-        return crmEndpoints.parse(JSON.parse(s));
-      } catch {
-        ctx.addIssue({ code: 'custom', message: 'must be JSON: {"name": {"url": "...", "token": "..."}}' });
-        return z.NEVER;
-      }
-    }),
+    CRM_ENDPOINTS: localDefault(
+      z.string().transform((s, ctx) => {
+        try {
+          return crmEndpoints.parse(JSON.parse(s));
+        } catch {
+          ctx.addIssue({ code: 'custom', message: 'must be JSON: {"name": {"url": "...", "token": "..."}}' });
+          return z.NEVER;
+        }
+      }),
+      '{"default":{"url":"http://127.0.0.1:18003"}}',
+    ),
     /** comma-separated hosts (or *.suffix) a step's own CRM `endpoint` may reach */
     OUTBOUND_ALLOW_HOSTS: z.string().default('').transform(list),
     /** comma-separated ports a step's own `endpoint` may use */

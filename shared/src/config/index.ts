@@ -11,7 +11,8 @@ const localOnly = new WeakSet<z.ZodType>();
  * `loadConfig` stops the service naming it.
  */
 export function localDefault<S extends z.ZodType>(schema: S, value: z.util.NoUndefined<z.input<S>>) {
-  const withDefault = schema.default(value as never);
+  // prefault: the default is an environment value, parsed (and transformed) like one
+  const withDefault = schema.prefault(value as never);
   localOnly.add(withDefault);
   return withDefault;
 }
