@@ -1,4 +1,4 @@
-import { randomInt, randomUUID } from 'node:crypto';
+import { createHmac, createPrivateKey, generateKeyPairSync, randomInt, randomUUID, sign as cryptoSign, type JsonWebKey, type KeyObject } from 'node:crypto';
 import { request } from 'node:http';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
@@ -292,21 +292,25 @@ describe('fuzzing the HTTP API', () => {
   it('hostile headers (Idempotency-Key, Content-Type): no 5xx, the error shape, and one execution per accepted key', async () => {
     const contentType = fc.constantFrom('application/json', 'application/json; charset=utf-8', 'text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/json; charset=utf-16', '', '__proto__');
     const input = fc.record({ key: fc.option(headerValue, { nil: undefined }), contentType, path: fc.constantFrom('execute', 'test'), body: fc.constantFrom('{"triggerData":{"phone_number":"+919800000009"}}', 'a=1&b=2', '--x\r\nContent-Disposition: form-data; name="triggerData"\r\n\r\n{}\r\n--x--') });
-    const firstByKey = new Map<string, string>();
+    const firstByKey = new Map<string, { executionId: string; path: string }>();
     await fc.assert(
       fc.asyncProperty(input, async ({ key, contentType: type, path, body }) => {
         const headers: Record<string, string> = { 'content-type': type, ...(key !== undefined ? { 'idempotency-key': key } : {}) };
         const res = await send('POST', `/workFlow/${W}/${path}`, body, headers);
         checkAnswer(`POST ${path} key=${JSON.stringify(key)} type=${type}`, res, 'POST');
+        // keys are per org and bound to route (so mode) and body; what the server sees: HTTP drops the whitespace around a header value
+        const seen = key?.replace(/^[ \t]+|[ \t]+$/g, '');
+        const first = seen === undefined ? undefined : firstByKey.get(seen);
+        if (res.status === 422) {
+          expect(res.body.error.code).toBe('IDEMPOTENCY_KEY_REUSED');
+          expect(first && first.path !== path, `a 422 for key ${JSON.stringify(seen)} whose first use was ${JSON.stringify(first)}`).toBe(true);
+        }
         if (res.status < 300) {
           executionsOfW.add(res.body.executionId);
-          // keys are per workflow (execute and test share them); what the server sees: HTTP drops the whitespace around a header value
-          const seen = key?.replace(/^[ \t]+|[ \t]+$/g, '');
           if (seen !== undefined) {
             expect(/^[\x21-\x7e]{1,200}$/.test(seen), `accepted Idempotency-Key ${JSON.stringify(key)}`).toBe(true);
-            const first = firstByKey.get(seen);
-            if (first) expect(res.body, 'a repeated key answers the first execution').toMatchObject({ executionId: first, replayed: true });
-            else firstByKey.set(seen, res.body.executionId);
+            if (first) expect(res.body, 'a repeated request answers the first execution').toMatchObject({ executionId: first.executionId, replayed: true });
+            else firstByKey.set(seen, { executionId: res.body.executionId, path });
           }
         }
       }),
@@ -357,6 +361,119 @@ describe('fuzzing the HTTP API', () => {
       }),
       { ...props(12), numRuns: 12 }, // each run waits for an execution: not scaled
     );
+  });
+
+  it('hostile tokens (claims, lengths, algorithms, kid, keys): never a 5xx; exactly the tokens the rules accept get in', async () => {
+    const system = inject('system');
+    const idp = system.identityProvider;
+    const idpKey = createPrivateKey({ key: idp.privateJwk as JsonWebKey, format: 'jwk' });
+    const stranger = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
+    const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
+    const b64 = (v: unknown) => Buffer.from(typeof v === 'string' ? v : JSON.stringify(v)).toString('base64url');
+    const t0 = Math.floor(Date.now() / 1000);
+    const MAX_AGE = 86_400;
+
+    type Signer = 'secret' | 'wrong-secret' | 'idp' | 'stranger' | 'ec' | 'none';
+    const signature = (alg: string, signer: Signer, input: string): string => {
+      const hmac = /^HS(256|384|512)$/.exec(alg)?.[1];
+      if (signer === 'none') return '';
+      if (signer === 'secret' || signer === 'wrong-secret') return createHmac(`sha${hmac ?? '256'}`, signer === 'secret' ? system.jwtSecret : 'a-wrong-secret-that-is-long-enough-0123456789').update(input).digest('base64url');
+      const key: KeyObject = signer === 'idp' ? idpKey : signer === 'stranger' ? stranger : ec;
+      if (signer === 'ec') return cryptoSign('sha256', Buffer.from(input), { key, dsaEncoding: 'ieee-p1363' }).toString('base64url');
+      return cryptoSign(alg === 'RS512' ? 'sha512' : 'sha256', Buffer.from(input), alg.startsWith('PS') ? { key, padding: 6 /* RSA_PKCS1_PSS_PADDING */ } : key).toString('base64url');
+    };
+
+    const idValue = (valid: string) =>
+      fc.oneof(
+        { weight: 4, arbitrary: fc.constant(valid) },
+        fc.constant(undefined),
+        fc.constantFrom('', 'a:b', 'a b', 'a.b', 'ü', '\u0000', 42, null, ['x'], { $gt: '' }, '__proto__'),
+        fc.integer({ min: 90, max: 400 }).map((n) => `${valid}-${'x'.repeat(n)}`),
+        fc.string({ maxLength: 30 }),
+      );
+    const time = (offsets: number[]) => fc.oneof(fc.constant(undefined), fc.constantFrom(...offsets).map((o) => t0 + o), fc.constantFrom('soon', 1e309, -1, 4_102_444_800, 1.5e12));
+    const claims = fc.record({
+      orgId: idValue(`org-fuzz-tok-${run}`),
+      sub: idValue('fuzz-user'),
+      exp: fc.oneof({ weight: 3, arbitrary: fc.constantFrom(t0 + 600, t0 + 3_600) }, time([-7_200, -60, 60, MAX_AGE - 600, MAX_AGE + 3_600])),
+      iat: fc.oneof({ weight: 2, arbitrary: fc.constant(t0) }, time([-MAX_AGE + 600, -MAX_AGE - 3_600, -60, 0, 3, 600, 3_600])),
+      nbf: fc.oneof({ weight: 3, arbitrary: fc.constant(undefined) }, time([-60, 3_600])),
+      iss: fc.oneof({ weight: 4, arbitrary: fc.constant<unknown>(idp.issuer) }, fc.constantFrom<unknown>(undefined, 'https://evil.example', '', [idp.issuer], 7)),
+      aud: fc.oneof({ weight: 4, arbitrary: fc.constant<unknown>(idp.audience) }, fc.constantFrom<unknown>(undefined, 'another-api', [idp.audience, 'x'], ['x'], {})),
+      pad: fc.oneof({ weight: 4, arbitrary: fc.constant(undefined) }, fc.integer({ min: 100, max: 6_000 }).map((n) => 'p'.repeat(n))),
+    });
+    const header = fc.record({
+      alg: fc.oneof({ weight: 4, arbitrary: fc.constantFrom('HS256', 'RS256') }, fc.constantFrom('HS384', 'HS512', 'RS512', 'PS256', 'ES256', 'none', 'NONE', 'None', '', 'hs256', 'EdDSA')),
+      kid: fc.oneof({ weight: 3, arbitrary: fc.constant<unknown>(idp.kid) }, fc.constantFrom<unknown>(undefined, 'stranger', '', '../../.well-known/jwks.json', 1, null, ['a'], { $ne: 1 }), fc.integer({ min: 100, max: 3_000 }).map((n) => 'k'.repeat(n))),
+      typ: fc.constantFrom<unknown>('JWT', undefined, 'at+jwt', 7),
+      signer: fc.constantFrom<Signer>('secret', 'secret', 'idp', 'idp', 'wrong-secret', 'stranger', 'ec', 'none'),
+    });
+
+    const rules = (h: { alg: string; kid: unknown; signer: Signer }, c: Record<string, unknown>, now: number) => {
+      const keyed = (h.alg === 'HS256' && h.signer === 'secret') || (h.alg === 'RS256' && h.signer === 'idp' && (h.kid === undefined || h.kid === idp.kid));
+      const num = (v: unknown) => typeof v === 'number' && Number.isFinite(v);
+      const audOk = c.aud === idp.audience || (Array.isArray(c.aud) && c.aud.includes(idp.audience));
+      const timesOk =
+        num(c.exp) && (c.exp as number) > now - 5 && (c.exp as number) - now <= MAX_AGE + 5 &&
+        (c.iat === undefined || (num(c.iat) && (c.iat as number) <= now + 5 && now - (c.iat as number) <= MAX_AGE + 5)) &&
+        (c.nbf === undefined || (num(c.nbf) && (c.nbf as number) <= now + 5));
+      const idsOk = typeof c.orgId === 'string' && /^[A-Za-z0-9_-]{1,100}$/.test(c.orgId) && typeof c.sub === 'string' && /^[\x21-\x7e]{1,200}$/.test(c.sub);
+      return keyed && c.iss === idp.issuer && audOk && timesOk && idsOk;
+    };
+
+    let accepted = 0;
+    await fc.assert(
+      fc.asyncProperty(header, claims, async (h, c) => {
+        const head: Record<string, unknown> = { alg: h.alg, ...(h.kid !== undefined ? { kid: h.kid } : {}), ...(h.typ !== undefined ? { typ: h.typ } : {}) };
+        const payload = Object.fromEntries(Object.entries(c).filter(([, v]) => v !== undefined));
+        const input = `${b64(head)}.${b64(payload)}`;
+        const jwt = `${input}.${signature(h.alg, h.signer, input)}`;
+        const now = Math.floor(Date.now() / 1000);
+        const res = await send('GET', '/workFlow?limit=1', undefined, { authorization: `Bearer ${jwt}` });
+        const what = `token ${JSON.stringify(head)} ${JSON.stringify({ ...payload, pad: payload.pad ? `${String(payload.pad).length} chars` : undefined })} by ${h.signer}`;
+        checkAnswer(what, res, 'GET');
+        const expected = rules(h, payload, now);
+        expect(res.status, `${what} → ${res.text.slice(0, 200)}`).toBe(expected ? 200 : 401);
+        if (expected) accepted++;
+      }),
+      props(200),
+    );
+    // the rules do let tokens in: the property was not vacuous
+    expect(accepted).toBeGreaterThan(0);
+  });
+
+  it('hostile requests to /channels: no 5xx, the error shape, and the registry holds exactly what was accepted', async () => {
+    const held = new Map<string, string>(); // `${kind}:${value}` → value, as the gateway answered
+    const kind = fc.oneof({ weight: 4, arbitrary: fc.constantFrom('whatsapp', 'email') }, fc.constantFrom('sms', '', 'WHATSAPP', '__proto__', 'constructor'), hostileValue);
+    const value = fc.oneof(
+      fc.integer({ min: 1, max: 999_999 }).map((n) => `9${run.replace(/\D/g, '').slice(0, 4)}${n}`),
+      fc.stringMatching(/^[a-z]{1,8}$/).map((n) => `${n}-${run}@fuzz.example`),
+      fc.stringMatching(/^[a-z]{1,8}$/).map((n) => `"${n}" <${n}-${run}@Fuzz.Example>`),
+      nastyString,
+      hostileValue,
+    );
+    const route = fc.oneof(
+      fc.record({ kind, value, label: fc.option(nastyString, { nil: undefined }) }, { requiredKeys: [] }).map((b) => ({ method: 'POST', path: '/channels', body: JSON.stringify(b) })),
+      rawText.map((body) => ({ method: 'POST', path: '/channels', body })),
+      fc.constantFrom(...PROTO_KEYS).map((k) => ({ method: 'POST', path: '/channels', body: `{"kind":"email","value":"x-${run}@fuzz.example",${JSON.stringify(k)}:{"orgId":"someone-else"}}` })),
+      fc.tuple(fc.oneof(fc.constantFrom('whatsapp', 'email'), hostileId), fc.oneof(value.map((v) => encodeURIComponent(String(v))), hostileId)).map(([k, v]) => ({ method: 'DELETE', path: `/channels/${k}/${v}` })),
+      query.map((q) => ({ method: 'GET', path: `/channels${q}` })),
+      fc.constantFrom('/channels/', '/channels//', '/channels/email', '/channels/email/', '/CHANNELS').map((path) => ({ method: 'GET', path })),
+    );
+    await fc.assert(
+      fc.asyncProperty(route, async (r) => {
+        const res = await send(r.method, r.path, 'body' in r ? r.body : undefined);
+        checkAnswer(`${r.method} ${r.path.slice(0, 120)} ${'body' in r ? String(r.body).slice(0, 200) : ''}`, res, r.method);
+        if (r.method === 'POST' && (res.status === 201 || res.status === 200)) held.set(`${res.body.channel.kind}:${res.body.channel.value}`, res.body.channel.value);
+        if (r.method === 'POST' && res.status === 201) expect(res.body.created).toBe(true);
+        if (r.method === 'DELETE' && res.status === 200) held.delete(`${res.body.removed.kind}:${res.body.removed.value}`);
+      }),
+      props(150),
+    );
+    const listed = await api.get('/channels');
+    expect(listed.status).toBe(200);
+    expect(listed.body.channels.map((c: any) => `${c.kind}:${c.value}`).sort()).toEqual([...held.keys()].sort());
+    for (const c of listed.body.channels) expect(c.kind === 'whatsapp' ? /^\d{1,30}$/.test(c.value) : /^[^\sA-Z]+@[^\sA-Z]+$/.test(c.value), JSON.stringify(c)).toBe(true);
   });
 
   it('after all of it: every service is up, the counts add up, and the API still works', async () => {
