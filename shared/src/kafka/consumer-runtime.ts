@@ -8,6 +8,7 @@ import { forEachLimited, groupByKey, sleep } from './concurrency.js';
 import { deadLetterMessage } from './dead-letter.js';
 import { DependencyDownError, type ConsumerSpec, type Handler, type HandlerContext } from './handlers.js';
 import { encodeOutgoing, type Outgoing } from './publisher.js';
+import { splitByBytes } from './split-by-bytes.js';
 
 export interface ConsumerRuntimeOptions extends ConsumerSpec {
   kafka: Kafka;
@@ -178,7 +179,7 @@ export async function runConsumer(opts: ConsumerRuntimeOptions): Promise<Running
     if (opts.delivery === 'transactional') {
       const tx = await producer.transaction();
       try {
-        for (const tm of topicMessages) await tx.send({ ...tm, acks: -1 });
+        for (const tm of topicMessages) for (const messages of splitByBytes(tm.messages)) await tx.send({ topic: tm.topic, messages, acks: -1 });
         await tx.sendOffsets({
           consumerGroupId: opts.groupId,
           topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: nextOffset }] }],
@@ -190,7 +191,7 @@ export async function runConsumer(opts: ConsumerRuntimeOptions): Promise<Running
       }
       payload.resolveOffset(lastOffset);
     } else {
-      if (topicMessages.length > 0) await producer.sendBatch({ topicMessages, acks: -1 });
+      for (const tm of topicMessages) for (const messages of splitByBytes(tm.messages)) await producer.send({ topic: tm.topic, messages, acks: -1 });
       payload.resolveOffset(lastOffset);
       await payload.commitOffsetsIfNecessary();
     }
