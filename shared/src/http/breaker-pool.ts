@@ -26,15 +26,22 @@ export function createBreakerPool(settings: BreakerSettings, deps: { metrics: Me
     },
   });
 
-  /** Sets the provider's gauges from the breakers that are alive. */
+  /** Sets the provider's gauges from the breakers that are alive; drops its series when none is left (provider names can come from steps). */
   const report = (provider: string) => {
     let open = 0;
     let half = 0;
+    let alive = 0;
     for (const s of states.values()) {
       if (s.provider !== provider) continue;
+      alive++;
       const state = s.state();
       if (state === 'open') open++;
       else if (state === 'half_open') half++;
+    }
+    if (alive === 0) {
+      deps.metrics.breakerState.remove({ provider });
+      deps.metrics.breakersOpen.remove({ provider });
+      return;
     }
     deps.metrics.breakerState.set({ provider }, open > 0 ? 1 : half > 0 ? 0.5 : 0);
     deps.metrics.breakersOpen.set({ provider }, open);

@@ -100,7 +100,7 @@ describe('JSON clients over the HTTP transport', () => {
     transport.close();
   });
 
-  it('keeps at most maxEntries breakers, dropping the least recently used', () => {
+  it('keeps at most maxEntries breakers, dropping the least recently used', async () => {
     const pool = createBreakerPool(breaker, deps, { maxEntries: 3 });
     const first = pool.guard('crm:a.example', 'org-1');
     for (let i = 2; i <= 50; i++) pool.guard(`crm:host-${i}.example`, `org-${i}`);
@@ -108,5 +108,7 @@ describe('JSON clients over the HTTP transport', () => {
     expect(pool.guard('crm:a.example', 'org-1')).not.toBe(first);
     pool.shutdown();
     expect(pool.size()).toBe(0);
+    // the gauge keeps no series for providers that have no breaker any more
+    expect(await deps.metrics.registry.getSingleMetricAsString('botwot_breaker_open')).not.toContain('crm:host-');
   });
 });
