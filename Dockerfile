@@ -9,7 +9,7 @@
 #   stage prod-deps  production dependencies of shared and the six services only
 #   stage runtime    node + prod-deps + compiled output, run as the unprivileged `node` user (uid 1000)
 
-ARG NODE_IMAGE=node:20-slim
+ARG NODE_IMAGE=node:22-slim
 
 FROM ${NODE_IMAGE} AS manifests
 WORKDIR /app

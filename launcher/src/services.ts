@@ -40,8 +40,9 @@ export async function startService(opts: {
     name: `${opts.name}-${opts.stack}`,
     command: globalThis.process.execPath,
     args: ['--enable-source-maps', path.join(opts.repo, 'services', opts.name, 'dist', 'main.js')],
-    // a stable id per slot: a restarted instance reuses its transactional id and so fences (aborts) what its predecessor left open
-    env: { INSTANCE_ID: `${opts.name}-1`, ...opts.env, [portVar]: String(port) },
+    // a stable id per slot: a restarted instance reuses its transactional id and so fences (aborts) what its predecessor left open;
+    // the launcher runs local servers and stand-ins, so the local profile's defaults apply
+    env: { INSTANCE_ID: `${opts.name}-1`, BOTWOT_PROFILE: 'local', ...opts.env, [portVar]: String(port) },
     cwd: opts.repo,
     ready: () => ready(opsUrl),
     readyTimeoutMs: 60_000,

@@ -10,3 +10,4 @@ export { startCrm, type CrmOptions, type CrmRecord, type CrmRecordWrite, type Cr
 export { startSmtp, type ReceivedMail, type SmtpOptions, type SmtpStandIn } from './smtp.js';
 export { DEFAULT_PORTS, startAllStandIns, type AllStandIns, type AllStandInsOptions, type StandInName } from './all.js';
 export { DEFAULT_JWKS_PORT, startJwks, type JwksOptions, type JwksStandIn, type SignOptions } from './jwks.js';
+export { answerQuery, startDns, type DnsStandIn } from './dns.js';

@@ -1,12 +1,13 @@
 import { inject } from 'vitest';
 import { devToken } from '@botwot/launcher';
 
-/** A small client for the gateway as the BotWot app calls it, with a token for one org. */
-export async function apiAs(orgId: string, userId = `user-of-${orgId}`) {
+/** A small client for the gateway as the BotWot app calls it, with a token for one org; `baseUrl` aims it at another gateway replica. */
+export async function apiAs(orgId: string, userId = `user-of-${orgId}`, opts: { baseUrl?: string } = {}) {
   const system = inject('system');
   const token = await devToken({ orgId, userId, secret: system.jwtSecret });
+  const base = opts.baseUrl ?? system.gatewayUrl;
   const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
-    const res = await fetch(`${system.gatewayUrl}${path}`, {
+    const res = await fetch(`${base}${path}`, {
       method,
       headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
       ...(body !== undefined ? { body: JSON.stringify(body) } : {}),

@@ -3,6 +3,7 @@ import { request } from 'node:http';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { apiAs, eventually, type Api } from './api-client.js';
+import { tokenFuzz } from './fuzz-tokens.js';
 
 // Property-based fuzzing of the HTTP API with a valid token: hostile bodies, paths, ids, query
 // strings, headers, workflow definitions and templates. Whatever comes in, the gateway answers
@@ -120,6 +121,17 @@ const hostileId = fc.oneof(
 const queryValue = fc.oneof(fc.constantFrom('', '-1', '0', '1', '1.5', '1e309', 'NaN', 'Infinity', '0x10', '99999999999999999999', '__proto__', 'running', 'all', '24h', '%00', 'a%20b'), fc.string({ maxLength: 10 }).map(encodeURIComponent));
 const queryKey = fc.constantFrom('page', 'limit', 'status', 'dateRange', 'version', 'wait', '__proto__', '__proto__[x]', 'constructor', 'status[]', 'page[$gt]', 'x');
 const query = fc.array(fc.tuple(queryKey, queryValue), { maxLength: 4 }).map((pairs) => (pairs.length ? `?${pairs.map(([k, v]) => `${k}=${v}`).join('&')}` : ''));
+
+/** A path segment as a client would encode it, at most 2,000 characters (lone surrogates as raw bytes). */
+const pathSegment = (v: string) => {
+  let encoded: string;
+  try {
+    encoded = encodeURIComponent(v);
+  } catch {
+    encoded = Buffer.from(v, 'utf8').toString('hex').replace(/(..)/g, '%$1');
+  }
+  return encoded.slice(0, 2_000);
+};
 
 /** Header values a client can put on the wire (no control characters but tab; latin-1). */
 const headerValue = fc.oneof(
@@ -292,21 +304,25 @@ describe('fuzzing the HTTP API', () => {
   it('hostile headers (Idempotency-Key, Content-Type): no 5xx, the error shape, and one execution per accepted key', async () => {
     const contentType = fc.constantFrom('application/json', 'application/json; charset=utf-8', 'text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/json; charset=utf-16', '', '__proto__');
     const input = fc.record({ key: fc.option(headerValue, { nil: undefined }), contentType, path: fc.constantFrom('execute', 'test'), body: fc.constantFrom('{"triggerData":{"phone_number":"+919800000009"}}', 'a=1&b=2', '--x\r\nContent-Disposition: form-data; name="triggerData"\r\n\r\n{}\r\n--x--') });
-    const firstByKey = new Map<string, string>();
+    const firstByKey = new Map<string, { executionId: string; path: string }>();
     await fc.assert(
       fc.asyncProperty(input, async ({ key, contentType: type, path, body }) => {
         const headers: Record<string, string> = { 'content-type': type, ...(key !== undefined ? { 'idempotency-key': key } : {}) };
         const res = await send('POST', `/workFlow/${W}/${path}`, body, headers);
         checkAnswer(`POST ${path} key=${JSON.stringify(key)} type=${type}`, res, 'POST');
+        // keys are per org and bound to route (so mode) and body; what the server sees: HTTP drops the whitespace around a header value
+        const seen = key?.replace(/^[ \t]+|[ \t]+$/g, '');
+        const first = seen === undefined ? undefined : firstByKey.get(seen);
+        if (res.status === 422) {
+          expect(res.body.error.code).toBe('IDEMPOTENCY_KEY_REUSED');
+          expect(first && first.path !== path, `a 422 for key ${JSON.stringify(seen)} whose first use was ${JSON.stringify(first)}`).toBe(true);
+        }
         if (res.status < 300) {
           executionsOfW.add(res.body.executionId);
-          // keys are per workflow (execute and test share them); what the server sees: HTTP drops the whitespace around a header value
-          const seen = key?.replace(/^[ \t]+|[ \t]+$/g, '');
           if (seen !== undefined) {
             expect(/^[\x21-\x7e]{1,200}$/.test(seen), `accepted Idempotency-Key ${JSON.stringify(key)}`).toBe(true);
-            const first = firstByKey.get(seen);
-            if (first) expect(res.body, 'a repeated key answers the first execution').toMatchObject({ executionId: first, replayed: true });
-            else firstByKey.set(seen, res.body.executionId);
+            if (first) expect(res.body, 'a repeated request answers the first execution').toMatchObject({ executionId: first.executionId, replayed: true });
+            else firstByKey.set(seen, { executionId: res.body.executionId, path });
           }
         }
       }),
@@ -357,6 +373,60 @@ describe('fuzzing the HTTP API', () => {
       }),
       { ...props(12), numRuns: 12 }, // each run waits for an execution: not scaled
     );
+  });
+
+  it('hostile tokens (claims, lengths, algorithms, kid, keys): never a 5xx; exactly the tokens the rules accept get in', async () => {
+    const { header, claims, build, accepts } = tokenFuzz(inject('system'), `org-fuzz-tok-${run}`);
+    let accepted = 0;
+    await fc.assert(
+      fc.asyncProperty(header, claims, async (h, c) => {
+        const { jwt, head, payload } = build(h, c);
+        const now = Math.floor(Date.now() / 1000);
+        const res = await send('GET', '/workFlow?limit=1', undefined, { authorization: `Bearer ${jwt}` });
+        const what = `token ${JSON.stringify(head)} ${JSON.stringify({ ...payload, pad: payload.pad ? `${String(payload.pad).length} chars` : undefined })} by ${h.signer}`;
+        checkAnswer(what, res, 'GET');
+        const expected = accepts(h, payload, now);
+        expect(res.status, `${what} → ${res.text.slice(0, 200)}`).toBe(expected ? 200 : 401);
+        if (expected) accepted++;
+      }),
+      props(200),
+    );
+    // the rules do let tokens in: the property was not vacuous
+    expect(accepted).toBeGreaterThan(0);
+  });
+
+  it('hostile requests to /channels: no 5xx, the error shape, and the registry holds exactly what was accepted', async () => {
+    const held = new Map<string, string>(); // `${kind}:${value}` → value, as the gateway answered
+    const kind = fc.oneof({ weight: 4, arbitrary: fc.constantFrom('whatsapp', 'email') }, fc.constantFrom('sms', '', 'WHATSAPP', '__proto__', 'constructor'), hostileValue);
+    const value = fc.oneof(
+      fc.integer({ min: 1, max: 999_999 }).map((n) => `9${run.replace(/\D/g, '').slice(0, 4)}${n}`),
+      fc.stringMatching(/^[a-z]{1,8}$/).map((n) => `${n}-${run}@fuzz.example`),
+      fc.stringMatching(/^[a-z]{1,8}$/).map((n) => `"${n}" <${n}-${run}@Fuzz.Example>`),
+      nastyString,
+      hostileValue,
+    );
+    const route = fc.oneof(
+      fc.record({ kind, value, label: fc.option(nastyString, { nil: undefined }) }, { requiredKeys: [] }).map((b) => ({ method: 'POST', path: '/channels', body: JSON.stringify(b) })),
+      rawText.map((body) => ({ method: 'POST', path: '/channels', body })),
+      fc.constantFrom(...PROTO_KEYS).map((k) => ({ method: 'POST', path: '/channels', body: `{"kind":"email","value":"x-${run}@fuzz.example",${JSON.stringify(k)}:{"orgId":"someone-else"}}` })),
+      fc.tuple(fc.oneof(fc.constantFrom('whatsapp', 'email'), hostileId), fc.oneof(value.map((v) => pathSegment(typeof v === 'string' ? v : (JSON.stringify(v) ?? 'undefined'))), hostileId)).map(([k, v]) => ({ method: 'DELETE', path: `/channels/${k}/${v}` })),
+      query.map((q) => ({ method: 'GET', path: `/channels${q}` })),
+      fc.constantFrom('/channels/', '/channels//', '/channels/email', '/channels/email/', '/CHANNELS').map((path) => ({ method: 'GET', path })),
+    );
+    await fc.assert(
+      fc.asyncProperty(route, async (r) => {
+        const res = await send(r.method, r.path, 'body' in r ? r.body : undefined);
+        checkAnswer(`${r.method} ${r.path.slice(0, 120)} ${'body' in r ? String(r.body).slice(0, 200) : ''}`, res, r.method);
+        if (r.method === 'POST' && (res.status === 201 || res.status === 200)) held.set(`${res.body.channel.kind}:${res.body.channel.value}`, res.body.channel.value);
+        if (r.method === 'POST' && res.status === 201) expect(res.body.created).toBe(true);
+        if (r.method === 'DELETE' && res.status === 200) held.delete(`${res.body.removed.kind}:${res.body.removed.value}`);
+      }),
+      props(150),
+    );
+    const listed = await api.get('/channels');
+    expect(listed.status).toBe(200);
+    expect(listed.body.channels.map((c: any) => `${c.kind}:${c.value}`).sort()).toEqual([...held.keys()].sort());
+    for (const c of listed.body.channels) expect(c.kind === 'whatsapp' ? /^\d{1,30}$/.test(c.value) : /^[^\sA-Z]+@[^\sA-Z]+$/.test(c.value), JSON.stringify(c)).toBe(true);
   });
 
   it('after all of it: every service is up, the counts add up, and the API still works', async () => {

@@ -1,8 +1,9 @@
 import path from 'node:path';
 import type { JWK } from 'jose';
 import type { TestProject } from 'vitest/node';
-import type { ManagedProcess } from '@botwot/infra';
+import { freePort, type ManagedProcess } from '@botwot/infra';
 import { repoRoot, startSystem, type RunningSystem } from '@botwot/launcher';
+import { startDns, type DnsStandIn } from '@botwot/stand-ins';
 import { startProcessControl } from './process-control.js';
 
 /** What every integration test may reach: the running system's addresses and secrets. */
@@ -20,7 +21,21 @@ export interface SystemInfo {
   controlUrl: string;
   /** FerretDB's PostgreSQL database ("postgres://..."), when the stack stores into PostgreSQL */
   postgresUrl: string | undefined;
+  /** the environment every service was started with (to start another replica of one) */
+  serviceEnv: Record<string, string>;
+  /**
+   * What step endpoints may reach in the test stack: `*.outbound.test` names, resolved by a DNS
+   * stand-in, on port 443 or `partnerPort` (free for a test to listen on, on 127.0.0.1).
+   */
+  outbound: { partnerPort: number; dnsServer: string; names: typeof OUTBOUND_NAMES };
 }
+
+/** Names the DNS stand-in answers for step endpoints: loopback (allowed locally), link-local, and both at once. */
+export const OUTBOUND_NAMES = {
+  partner: 'partner.outbound.test',
+  metadata: 'metadata.outbound.test',
+  mixed: 'mixed.outbound.test',
+} as const;
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -29,6 +44,7 @@ declare module 'vitest' {
 }
 
 let system: RunningSystem | undefined;
+let dns: DnsStandIn | undefined;
 
 /**
  * Starts the whole system once for the integration project: real Kafka, PostgreSQL, FerretDB and schema
@@ -38,6 +54,27 @@ let system: RunningSystem | undefined;
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const repo = repoRoot();
   const started = Date.now();
+  dns = await startDns({
+    records: { [OUTBOUND_NAMES.partner]: ['127.0.0.1'], [OUTBOUND_NAMES.metadata]: ['169.254.169.254'], [OUTBOUND_NAMES.mixed]: ['127.0.0.1', '169.254.169.254'] },
+  });
+  const partnerPort = await freePort();
+  const serviceEnv = {
+    LOG_LEVEL: 'warn',
+    // small breaker windows so tests can open and close them in seconds
+    BOTCORE_BREAKER_RESET_MS: '2000',
+    BOTCORE_BREAKER_MIN_CALLS: '5',
+    // limits far above what the tests do; security tests start their own replicas with low ones
+    RATE_LIMIT_PER_SECOND: '500',
+    RATE_LIMIT_BURST: '2000',
+    RATE_LIMIT_READ_PER_SECOND: '5000',
+    RATE_LIMIT_READ_BURST: '20000',
+    RATE_LIMIT_WRITE_PER_SECOND: '1000',
+    RATE_LIMIT_WRITE_BURST: '5000',
+    WAIT_LIMIT_PER_ORG: '1000',
+    OUTBOUND_ALLOW_HOSTS: '*.outbound.test',
+    OUTBOUND_ALLOW_PORTS: `443,${partnerPort}`,
+    OUTBOUND_DNS_SERVERS: dns.server,
+  };
   system = await startSystem({
     repo,
     root: path.join(repo, '.local'),
@@ -47,14 +84,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     ports: { standIns: 'free' },
     schemaRegistry: process.env.SCHEMA_REGISTRY !== 'off',
     env: process.env,
-    serviceEnv: {
-      LOG_LEVEL: 'warn',
-      // small breaker windows so tests can open and close them in seconds
-      BOTCORE_BREAKER_RESET_MS: '2000',
-      BOTCORE_BREAKER_MIN_CALLS: '5',
-      RATE_LIMIT_PER_SECOND: '500',
-      RATE_LIMIT_BURST: '2000',
-    },
+    serviceEnv,
     log: (line) => process.stdout.write(`[system] ${line}\n`),
   });
   process.stdout.write(`[system] up in ${((Date.now() - started) / 1000).toFixed(1)}s\n`);
@@ -75,9 +105,21 @@ export default async function setup(project: TestProject): Promise<() => Promise
     opsUrls: Object.fromEntries([...s.services].map(([name, svc]) => [name, svc.opsUrl])),
     controlUrl: control.url,
     postgresUrl: s.postgres?.url,
+    serviceEnv: {
+      KAFKA_BROKERS: s.kafkaBrokers.join(','),
+      MONGO_URL: s.mongoUrl,
+      ...(s.schemaRegistryUrl ? { SCHEMA_REGISTRY_URL: s.schemaRegistryUrl } : {}),
+      JWT_SECRET: s.jwtSecret,
+      JWKS_URL: s.jwks.jwksUrl,
+      JWT_ISSUER: s.jwtIssuer,
+      JWT_AUDIENCE: s.jwtAudience,
+      ...serviceEnv,
+    },
+    outbound: { partnerPort, dnsServer: dns.server, names: OUTBOUND_NAMES },
   });
   return async () => {
     await control.close();
     await system?.stop();
+    await dns?.close();
   };
 }

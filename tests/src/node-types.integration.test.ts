@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { describe, expect, inject, it } from 'vitest';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { apiAs, ended, type Api } from './api-client.js';
 
 /**
@@ -9,6 +9,11 @@ import { apiAs, ended, type Api } from './api-client.js';
  */
 
 const ORG = `org-nodes-${randomUUID().slice(0, 8)}`;
+/** senders this org registers (a sender belongs to one org, so each run has its own) */
+const TEAM_NUMBER_ID = `2${String(Date.now()).slice(-13)}${Math.floor(Math.random() * 10)}`;
+const SUPPORT_ADDRESS = `support-${ORG}@botwot.test`;
+/** BotCore memory ids are namespaced by org */
+const memoryOf = (id: string) => `${ORG}:${id}`;
 
 type Step = { stepId: string; stepType: string; config: Record<string, unknown>; nextStepId?: string };
 type Log = { stepId: string; stepType: string; nodeType: string; stepOrder: number; status: string; input: any; output: any; attempts: number; duration: number };
@@ -80,6 +85,12 @@ const tag = () => randomUUID().replace(/-/g, '').replace(/[0-9]/g, (d) => 'ghijk
 const phone = () => `+9198${Math.floor(10_000_000 + Math.random() * 89_999_999)}`;
 
 describe('node types, each through the whole system', () => {
+  beforeAll(async () => {
+    const api = await apiAs(ORG);
+    expect((await api.post('/channels', { kind: 'whatsapp', value: TEAM_NUMBER_ID, label: 'team' })).status).toBe(201);
+    expect((await api.post('/channels', { kind: 'email', value: SUPPORT_ADDRESS })).status).toBe(201);
+  });
+
   describe('triggers shape the trigger data into the seed fields', () => {
     it('whatsapp: phone_number, message_text, message_timestamp, message_id — and templates can use each of them', async () => {
       const api = await apiAs(ORG);
@@ -152,7 +163,7 @@ describe('node types, each through the whole system', () => {
   });
 
   describe('agents ask BotCore /qna', () => {
-    it('conversational: question, uuid = memoryContext, chatHistory from the context; answers agent_response', async () => {
+    it('conversational: question, uuid = the org-namespaced memoryContext, chatHistory from the context; answers agent_response', async () => {
       const api = await apiAs(ORG);
       const memory = `memory-${randomUUID()}`;
       const id = await createWorkflow(api, 'conversational agent', [
@@ -167,8 +178,8 @@ describe('node types, each through the whole system', () => {
       const { execution, byStep } = await run(api, id, { phone_number: phone(), message_text: 'Where is my order?', chatHistory });
 
       expect(execution.status).toBe('completed');
-      const call = await botcoreCall('/qna', (b) => b.uuid === memory);
-      expect(call.body).toEqual({ question: 'Customer asks: Where is my order?', uuid: memory, chatHistory, systemPrompt: 'Be brief.' });
+      const call = await botcoreCall('/qna', (b) => b.uuid === memoryOf(memory));
+      expect(call.body).toEqual({ question: 'Customer asks: Where is my order?', uuid: memoryOf(memory), chatHistory, systemPrompt: 'Be brief.' });
       const agent = byStep('agent');
       completed(agent, 'agent', 'conversational', 1);
       expect(agent.input).toEqual({ agentType: 'conversational', inputText: 'Customer asks: Where is my order?', memoryContext: memory, systemPrompt: 'Be brief.' });
@@ -204,7 +215,7 @@ describe('node types, each through the whole system', () => {
       // without a memoryContext the decision agent uses BotCore's decision agent memory
       const question = runs[0]!.byStep('trigger').output.message_text as string;
       const call = await botcoreCall('/qna', (b) => b.question === question);
-      expect(call.body).toEqual({ question, uuid: 'decorpot-agent-uuid', chatHistory: [] });
+      expect(call.body).toEqual({ question, uuid: memoryOf('decorpot-agent-uuid'), chatHistory: [] });
     });
 
     it('reasoning: reasoning is the whole answer, conclusion its conclusion; uuid defaults to one per execution', async () => {
@@ -224,7 +235,7 @@ describe('node types, each through the whole system', () => {
       expect(agent.input).toEqual({ agentType: 'reasoning', inputText: question });
       expect(agent.output).toEqual({ reasoning: `Answer to: ${question}`, conclusion: 'it arrives Wednesday' });
       const call = await botcoreCall('/qna', (b) => b.question === question);
-      expect(call.body.uuid).toBe(`reasoning-${executionId}`);
+      expect(call.body.uuid).toBe(memoryOf(`reasoning-${executionId}`));
       expect(call.body.chatHistory).toEqual([]);
       expect(byStep('reply').input.messageTemplate).toBe('We think: it arrives Wednesday');
     });
@@ -249,7 +260,7 @@ describe('node types, each through the whole system', () => {
       expect(util.input).toEqual({ utilityType: 'text_gen', inputText: `Write a thank-you note for: order ${marker}`, temperature: 0.3, systemPrompt: 'Warm tone' });
       expect(util.output).toEqual({ generated_text: `Generated text for: Write a thank-you note for: order ${marker}` });
       const call = await botcoreCall('/generate-answer', (b) => String(b.question).includes(marker));
-      expect(call.body).toEqual({ question: `Write a thank-you note for: order ${marker}`, uuid: 'text-gen-uuid', temperature: 0.3, systemPrompt: 'Warm tone' });
+      expect(call.body).toEqual({ question: `Write a thank-you note for: order ${marker}`, uuid: memoryOf('text-gen-uuid'), temperature: 0.3, systemPrompt: 'Warm tone' });
       expect(byStep('reply').input.messageTemplate).toBe(`Generated text for: Write a thank-you note for: order ${marker}`);
     });
 
@@ -298,7 +309,7 @@ describe('node types, each through the whole system', () => {
       expect(byStep('util').input).toEqual({ utilityType: 'custom', inputText: text, systemPrompt: `You translate for ${number}` });
       expect(byStep('util').output).toEqual({ custom_output: `Answer to: ${text}` });
       const call = await botcoreCall('/qna', (b) => b.question === text);
-      expect(call.body).toEqual({ question: text, uuid: 'custom-ai-uuid', chatHistory: [], systemPrompt: `You translate for ${number}` });
+      expect(call.body).toEqual({ question: text, uuid: memoryOf('custom-ai-uuid'), chatHistory: [], systemPrompt: `You translate for ${number}` });
     });
   });
 
@@ -308,7 +319,7 @@ describe('node types, each through the whole system', () => {
       const id = await createWorkflow(api, 'send whatsapp', [
         whatsappTrigger('reply'),
         { stepId: 'reply', stepType: 'action', config: { actionType: 'send_whatsapp', recipient: 'trigger', messageTemplate: 'Thanks for "{{message_text}}", we are on it.' }, nextStepId: 'forward' },
-        { stepId: 'forward', stepType: 'action', config: { actionType: 'send_whatsapp', recipient: 'custom', customRecipient: '+4915112345678', phoneNumberId: '200000000000002', messageTemplate: 'New message from {{phone_number}}: {{message_text}}' } },
+        { stepId: 'forward', stepType: 'action', config: { actionType: 'send_whatsapp', recipient: 'custom', customRecipient: '+4915112345678', phoneNumberId: TEAM_NUMBER_ID, messageTemplate: 'New message from {{phone_number}}: {{message_text}}' } },
       ]);
       const number = phone();
       const { executionId, execution, byStep } = await run(api, id, { phone_number: number, message_text: 'My fridge is broken' });
@@ -319,14 +330,14 @@ describe('node types, each through the whole system', () => {
       expect(reply.input).toEqual({ actionType: 'send_whatsapp', recipient: 'trigger', messageTemplate: 'Thanks for "My fridge is broken", we are on it.' });
       const forward = byStep('forward');
       completed(forward, 'action', 'send_whatsapp', 2);
-      expect(forward.input).toEqual({ actionType: 'send_whatsapp', recipient: 'custom', customRecipient: '+4915112345678', phoneNumberId: '200000000000002', messageTemplate: `New message from ${number}: My fridge is broken` });
+      expect(forward.input).toEqual({ actionType: 'send_whatsapp', recipient: 'custom', customRecipient: '+4915112345678', phoneNumberId: TEAM_NUMBER_ID, messageTemplate: `New message from ${number}: My fridge is broken` });
 
       const mine = (await whatsapp().deliveries()).filter((d) => String(d.idempotencyKey).startsWith(`${executionId}:`));
       expect(mine).toHaveLength(2);
       const toCustomer = mine.find((d) => d.idempotencyKey === `${executionId}:reply`);
       const toTeam = mine.find((d) => d.idempotencyKey === `${executionId}:forward`);
       expect(toCustomer).toMatchObject({ to: number, text: 'Thanks for "My fridge is broken", we are on it.', type: 'text', apiVersion: 'v21.0', phoneNumberId: '100000000000001' });
-      expect(toTeam).toMatchObject({ to: '+4915112345678', text: `New message from ${number}: My fridge is broken`, phoneNumberId: '200000000000002' });
+      expect(toTeam).toMatchObject({ to: '+4915112345678', text: `New message from ${number}: My fridge is broken`, phoneNumberId: TEAM_NUMBER_ID });
       expect(reply.output).toEqual({ message_sent: true, message_id: toCustomer.messageId, status: 'sent', recipient: number });
       expect(forward.output).toEqual({ message_sent: true, message_id: toTeam.messageId, status: 'sent', recipient: '+4915112345678' });
 
@@ -339,7 +350,7 @@ describe('node types, each through the whole system', () => {
       const api = await apiAs(ORG);
       const id = await createWorkflow(api, 'send email', [
         { stepId: 'trigger', stepType: 'trigger', config: { triggerType: 'email' }, nextStepId: 'mail' },
-        { stepId: 'mail', stepType: 'action', config: { actionType: 'send_email', from: 'Support <support@botwot.test>', to: '{{email_from}}', subject: 'Re: {{email_subject}}', body: 'Hello,\nwe received: {{email_body}}\nBotWot' } },
+        { stepId: 'mail', stepType: 'action', config: { actionType: 'send_email', from: `Support <${SUPPORT_ADDRESS}>`, to: '{{email_from}}', subject: 'Re: {{email_subject}}', body: 'Hello,\nwe received: {{email_body}}\nBotWot' } },
       ]);
       const sender = `customer-${randomUUID().slice(0, 8)}@example.com`;
       const { executionId, execution, byStep } = await run(api, id, { email_from: sender, email_subject: 'Broken hinge', email_body: 'The cabinet hinge broke.' });
@@ -347,12 +358,12 @@ describe('node types, each through the whole system', () => {
       expect(execution.status).toBe('completed');
       const mail = byStep('mail');
       completed(mail, 'action', 'send_email', 1);
-      expect(mail.input).toEqual({ actionType: 'send_email', from: 'Support <support@botwot.test>', to: sender, subject: 'Re: Broken hinge', body: 'Hello,\nwe received: The cabinet hinge broke.\nBotWot' });
+      expect(mail.input).toEqual({ actionType: 'send_email', from: `Support <${SUPPORT_ADDRESS}>`, to: sender, subject: 'Re: Broken hinge', body: 'Hello,\nwe received: The cabinet hinge broke.\nBotWot' });
 
       const received = (await smtp().deliveries()).filter((m) => m.headers['x-idempotency-key'] === `${executionId}:mail`);
       expect(received).toHaveLength(1);
       const got = received[0];
-      expect(got).toMatchObject({ from: 'support@botwot.test', to: [sender], subject: 'Re: Broken hinge', text: 'Hello,\nwe received: The cabinet hinge broke.\nBotWot' });
+      expect(got).toMatchObject({ from: SUPPORT_ADDRESS, to: [sender], subject: 'Re: Broken hinge', text: 'Hello,\nwe received: The cabinet hinge broke.\nBotWot' });
       expect(got.messageId).toContain(`${executionId}:mail@botwot.engine`);
       expect(mail.output).toEqual({ email_sent: true, email_id: expect.stringContaining(`${executionId}:mail@botwot.engine`), accepted: [sender] });
     });

@@ -1,12 +1,12 @@
-import { baseEnvSchema, breakerEnvSchema, loadConfig } from '@botwot/shared/config';
+import { baseEnvSchema, breakerEnvSchema, loadConfig, localDefault } from '@botwot/shared/config';
 import { z } from 'zod';
 
-const schema = baseEnvSchema.extend(breakerEnvSchema('BOTCORE').shape).extend({
+export const configSchema = baseEnvSchema.extend(breakerEnvSchema('BOTCORE').shape).extend({
   /** BotCore base URL (the seed's BOT_SERVICE_URL) */
-  BOT_SERVICE_URL: z.url().default('http://127.0.0.1:15000'),
-  /** BotCore memory id for decision agents without their own memoryContext (the seed's) */
+  BOT_SERVICE_URL: localDefault(z.url(), 'http://127.0.0.1:15000'),
+  /** BotCore memory id for decision agents without their own memoryContext (the seed's); namespaced by org like every memory id */
   DECISION_AGENT_UUID: z.string().min(1).default('decorpot-agent-uuid'),
 });
 
-export type AgentRunnerConfig = z.infer<typeof schema>;
-export const readConfig = (): AgentRunnerConfig => loadConfig(schema);
+export type AgentRunnerConfig = z.infer<typeof configSchema>;
+export const readConfig = (): AgentRunnerConfig => loadConfig(configSchema);

@@ -8,7 +8,7 @@ import { createAgentNodes } from './nodes/index.js';
 /** Composition root: runs agent steps (conversational, decision, reasoning) against BotCore. */
 const config = readConfig();
 const rt = await createKafkaRuntime('agent-runner', config);
-const { botcore, guard } = createBotCoreFromSettings({ baseUrl: config.BOT_SERVICE_URL, ...breakerSettingsFrom(config, 'BOTCORE') }, rt);
+const { botcore, close } = createBotCoreFromSettings({ baseUrl: config.BOT_SERVICE_URL, ...breakerSettingsFrom(config, 'BOTCORE') }, rt);
 
 await startRunner({
   rt,
@@ -17,5 +17,5 @@ await startRunner({
   opsPort: config.OPS_PORT,
   shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
   consumer: config,
-  onStop: async () => guard.shutdown(),
+  onStop: async () => close(),
 });

@@ -8,7 +8,9 @@ import { pino } from 'pino';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createApp, type AppDeps } from './app.js';
 import { ApiError, notFound } from './errors.js';
-import { createRateLimiter } from './rate-limit.js';
+import { createOrgLimiter } from './limits/org-limiter.js';
+import { allowAllSenders } from './sender-check.js';
+import type { ChannelStore } from './stores/channel-store.js';
 import type { ExecutionStarter, StartRequest } from './start-execution.js';
 import type { ExecutionStore, ExecutionView } from './stores/execution-store.js';
 import type { WorkflowStore, WorkflowSummary } from './stores/workflow-store.js';
@@ -90,6 +92,9 @@ function recordingStarter(workflows: WorkflowStore): ExecutionStarter & { calls:
   return Object.assign(start, { calls });
 }
 
+const noChannels: ChannelStore = { list: async () => [], register: async () => 'full', remove: async () => null };
+const noOwners = { ownerOf: async () => null, forget: () => undefined };
+
 const steps = [
   { stepId: 't', stepType: 'trigger', config: { triggerType: 'whatsapp' }, nextStepId: 'w' },
   { stepId: 'w', stepType: 'action', config: { actionType: 'send_whatsapp', messageTemplate: 'hi {{message_text}}' } },
@@ -117,7 +122,14 @@ describe('gateway app (in-memory stores)', () => {
       executions: memoryExecutions(),
       start: starter,
       cancel: async () => undefined,
-      rateLimiter: createRateLimiter({ ratePerSecond: 1, burst: 2, now: () => clock }),
+      limits: createOrgLimiter({
+        rates: { execute: { ratePerSecond: 1, burst: 2 }, read: { ratePerSecond: 1_000, burst: 1_000 }, write: { ratePerSecond: 1_000, burst: 1_000 } },
+        waitsPerOrg: 5,
+        now: () => clock,
+      }),
+      channels: noChannels,
+      owners: noOwners,
+      senders: allowAllSenders,
       waitMaxSeconds: 5,
       auth: { secret: SECRET },
       bodyLimitBytes: BODY_LIMIT,
@@ -170,17 +182,18 @@ describe('gateway app (in-memory stores)', () => {
 
     const limited = await run();
     expectError(limited, 429, 'RATE_LIMITED');
-    expect(limited.headers.get('retry-after')).toBe('1');
+    // the window (burst / rate = 2 s) is full: the next fits once half of the next window has passed
+    expect(limited.headers.get('retry-after')).toBe('3');
     expect(starter.calls).toHaveLength(2);
     // retry counts against the same budget
     const retried = await call('POST', '/workFlow/execution/exec-1/retry', { json: { from: 'start' } });
     expectError(retried, 429, 'RATE_LIMITED');
-    // reads are not limited; another org has its own bucket
+    // reads count against their own limit; another org has its own window
     expect((await call('GET', `/workFlow/${id}`)).status).toBe(200);
     expect((await run('org-b', other)).status).toBe(202);
     expect(starter.calls).toHaveLength(3);
 
-    clock += 1000;
+    clock += 3000;
     expect((await run()).status).toBe(202);
     expectError(await run(), 429, 'RATE_LIMITED');
   });

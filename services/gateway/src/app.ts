@@ -1,21 +1,43 @@
+import type { ChannelOwners } from '@botwot/shared/db';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { createMiddleware } from 'hono/factory';
 import { secureHeaders } from 'hono/secure-headers';
 import { mountOpsRoutes, type Logger, type Metrics, type ReadinessCheck } from '@botwot/shared/observability';
 import { createAuth, type AuthEnv, type AuthSettings } from './auth.js';
 import { ApiError, errorResponse } from './errors.js';
+import type { OrgLimiter } from './limits/org-limiter.js';
+import { routeClassOf } from './limits/route-class.js';
+import { channelRoutes } from './routes/channels.js';
 import { executionRoutes, type ExecutionRouteDeps } from './routes/executions.js';
 import { workflowRoutes } from './routes/workflows.js';
+import type { SenderCheck } from './sender-check.js';
+import type { ChannelStore } from './stores/channel-store.js';
 
 export interface AppDeps extends ExecutionRouteDeps {
   auth: AuthSettings;
   bodyLimitBytes: number;
+  channels: ChannelStore;
+  owners: ChannelOwners;
+  senders: SenderCheck;
   logger: Logger;
   metrics: Metrics;
   readiness: ReadinessCheck;
 }
 
-/** The gateway's HTTP app: ops routes open, everything under /workFlow behind the JWT. */
+/** Counts the request against its org's limit for its route class (reads, writes, executes). */
+function orgLimits(limits: OrgLimiter) {
+  return createMiddleware<AuthEnv>(async (c, next) => {
+    const cls = routeClassOf(c.req.method, c.req.path);
+    const taken = limits.take(cls, c.get('caller').orgId);
+    if (!taken.ok) {
+      throw new ApiError(429, 'RATE_LIMITED', `too many ${cls} requests for this organisation; slow down`, undefined, { 'Retry-After': String(taken.retryAfterSeconds) });
+    }
+    await next();
+  });
+}
+
+/** The gateway's HTTP app: ops routes open; /workFlow and /channels behind the JWT and the org's limits. */
 export function createApp(deps: AppDeps): Hono {
   const app = new Hono();
   app.use('*', secureHeaders());
@@ -27,24 +49,33 @@ export function createApp(deps: AppDeps): Hono {
   });
   mountOpsRoutes(app, { metrics: deps.metrics, readiness: deps.readiness });
 
-  const api = new Hono<AuthEnv>();
   // Connection: close, because the rest of an unread (chunked) body stays on the socket: a client
   // reusing the connection would have its next request fail.
   const tooLarge = () => new ApiError(413, 'PAYLOAD_TOO_LARGE', `request body is larger than ${deps.bodyLimitBytes} bytes`, undefined, { Connection: 'close' });
-  api.use('*', bodyLimit({ maxSize: deps.bodyLimitBytes, onError: () => { throw tooLarge(); } }));
-  api.use('*', createAuth(deps.auth));
-  // A body sent as anything but JSON would otherwise read as `{}` and, say, retry from the start.
-  api.use('*', async (c, next) => {
-    const hasBody = c.req.header('content-length') !== undefined ? c.req.header('content-length') !== '0' : c.req.header('transfer-encoding') !== undefined;
-    const type = c.req.header('content-type') ?? '';
-    if (hasBody && !/^application\/(?:[\w.+-]+\+)?json\b/i.test(type)) {
-      throw new ApiError(415, 'UNSUPPORTED_MEDIA_TYPE', 'send the body as application/json');
-    }
-    await next();
-  });
-  api.route('/', executionRoutes(deps));
-  api.route('/', workflowRoutes(deps));
-  app.route('/workFlow', api);
+  const auth = createAuth(deps.auth);
+  const limits = orgLimits(deps.limits);
+  const guarded = () => {
+    const api = new Hono<AuthEnv>();
+    api.use('*', bodyLimit({ maxSize: deps.bodyLimitBytes, onError: () => { throw tooLarge(); } }));
+    api.use('*', auth);
+    api.use('*', limits);
+    // A body sent as anything but JSON would otherwise read as `{}` and, say, retry from the start.
+    api.use('*', async (c, next) => {
+      const hasBody = c.req.header('content-length') !== undefined ? c.req.header('content-length') !== '0' : c.req.header('transfer-encoding') !== undefined;
+      const type = c.req.header('content-type') ?? '';
+      if (hasBody && !/^application\/(?:[\w.+-]+\+)?json\b/i.test(type)) {
+        throw new ApiError(415, 'UNSUPPORTED_MEDIA_TYPE', 'send the body as application/json');
+      }
+      await next();
+    });
+    return api;
+  };
+
+  const workflows = guarded();
+  workflows.route('/', executionRoutes(deps));
+  workflows.route('/', workflowRoutes(deps));
+  app.route('/workFlow', workflows);
+  app.route('/channels', guarded().route('/', channelRoutes(deps)));
 
   app.notFound((c) => c.json({ success: false, error: { code: 'NOT_FOUND', message: 'no such route' } }, 404));
   app.onError((error, c) => errorResponse(error, c, deps.logger));

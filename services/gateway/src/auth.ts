@@ -1,6 +1,8 @@
 import { createMiddleware } from 'hono/factory';
-import { createRemoteJWKSet, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import { jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import { ApiError } from './errors.js';
+import { KeySourceUnavailable, remoteKeySource } from './jwks.js';
+import { checkTokenClaims, type TokenTimeRules } from './token-rules.js';
 
 /** Who is calling: every read and write is scoped to `orgId`. */
 export interface Caller {
@@ -10,25 +12,34 @@ export interface Caller {
 
 export type AuthEnv = { Variables: { caller: Caller } };
 
-export interface AuthSettings {
+export interface AuthSettings extends Partial<TokenTimeRules> {
   secret?: string | undefined;
   jwksUrl?: string | undefined;
   issuer?: string | undefined;
   audience?: string | undefined;
+  /** how long one JWKS fetch may take before callers get 503 */
+  jwksTimeoutMs?: number | undefined;
 }
+
+export const DEFAULT_TOKEN_RULES: TokenTimeRules = { clockToleranceSeconds: 5, maxAgeSeconds: 86_400 };
 
 /**
  * Verifies `Authorization: Bearer <JWT>`: HS256 with the shared secret or RS256 against the JWKS,
- * never `alg: none`; exp/nbf checked; issuer and audience when configured. The token must carry
- * `sub` (the user) and `orgId`.
+ * never `alg: none`; issuer and audience when configured; then the claim rules of token-rules.ts.
+ * A JWKS that cannot be fetched answers 503 with Retry-After, not 401.
  */
 export function createAuth(settings: AuthSettings) {
   const secret = settings.secret ? new TextEncoder().encode(settings.secret) : undefined;
-  const jwks: JWTVerifyGetKey | undefined = settings.jwksUrl ? createRemoteJWKSet(new URL(settings.jwksUrl)) : undefined;
+  const jwks: JWTVerifyGetKey | undefined = settings.jwksUrl ? remoteKeySource(settings.jwksUrl, { timeoutMs: settings.jwksTimeoutMs ?? 3_000 }) : undefined;
+  const rules: TokenTimeRules = {
+    clockToleranceSeconds: settings.clockToleranceSeconds ?? DEFAULT_TOKEN_RULES.clockToleranceSeconds,
+    maxAgeSeconds: settings.maxAgeSeconds ?? DEFAULT_TOKEN_RULES.maxAgeSeconds,
+  };
   const options = {
     ...(settings.issuer ? { issuer: settings.issuer } : {}),
     ...(settings.audience ? { audience: settings.audience } : {}),
-    clockTolerance: 5,
+    clockTolerance: rules.clockToleranceSeconds,
+    requiredClaims: ['exp'],
   };
 
   async function verify(token: string): Promise<JWTPayload> {
@@ -45,14 +56,15 @@ export function createAuth(settings: AuthSettings) {
     let payload: JWTPayload;
     try {
       payload = await verify(match[1]);
-    } catch {
+    } catch (error) {
+      if (error instanceof KeySourceUnavailable) {
+        throw new ApiError(503, 'AUTH_UNAVAILABLE', 'the identity provider cannot be reached to check this token; try again shortly', undefined, { 'Retry-After': '5' });
+      }
       throw new ApiError(401, 'UNAUTHORIZED', 'invalid or expired token');
     }
-    const orgId = payload.orgId;
-    if (typeof orgId !== 'string' || orgId.length === 0 || typeof payload.sub !== 'string' || payload.sub.length === 0) {
-      throw new ApiError(401, 'UNAUTHORIZED', 'token must carry sub and orgId');
-    }
-    c.set('caller', { orgId, userId: payload.sub });
+    const checked = checkTokenClaims(payload, rules, Math.floor(Date.now() / 1000));
+    if (!checked.ok) throw new ApiError(401, 'UNAUTHORIZED', checked.reason);
+    c.set('caller', checked.caller);
     await next();
   });
 }

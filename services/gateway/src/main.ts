@@ -1,16 +1,22 @@
+import { randomBytes } from 'node:crypto';
 import { serve } from '@hono/node-server';
-import { connectMongo, createModels, mongoReachable, syncIndexes } from '@botwot/shared/db';
+import { connectMongo, createChannelOwners, createModels, mongoReachable, syncIndexes } from '@botwot/shared/db';
 import { createPublisher, kafkaReachable } from '@botwot/shared/kafka';
 import { createKafkaRuntime, runService, stopInReverse } from '@botwot/shared/service';
 import { createApp } from './app.js';
 import { readConfig } from './config.js';
-import { createRateLimiter } from './rate-limit.js';
 import { createExecutionCanceller } from './cancel-execution.js';
+import { startLimitSync } from './limits/limit-sync.js';
+import { createOrgLimiter } from './limits/org-limiter.js';
+import { createSenderCheck } from './sender-check.js';
 import { createExecutionStarter } from './start-execution.js';
+import { createMongoChannelStore } from './stores/channel-store.js';
 import { createMongoExecutionStore } from './stores/execution-store.js';
+import { createIdempotencyStore, startIdempotencyCleanup } from './stores/idempotency-store.js';
+import { createMongoLimitStore } from './stores/limit-store.js';
 import { createMongoWorkflowStore } from './stores/workflow-store.js';
 
-/** Composition root: the REST API. Owns workflow definitions; publishes execution requests. */
+/** Composition root: the REST API. Owns workflow definitions and channels; publishes execution requests. */
 const config = readConfig();
 const rt = await createKafkaRuntime('gateway', config);
 
@@ -20,18 +26,44 @@ await runService({
   start: async () => {
     const mongo = await connectMongo(config.MONGO_URL, { appName: 'gateway' });
     const models = createModels(mongo);
-    await syncIndexes(models.Workflow as never, models.WorkflowStep as never, models.ExecutionRequest as never);
+    await syncIndexes(models.Workflow as never, models.WorkflowStep as never, models.ExecutionRequest as never, models.OrgChannel as never);
     const publisher = await createPublisher(rt.kafka, rt.codec);
     const workflows = createMongoWorkflowStore(models);
+    const owners = createChannelOwners(models, { cacheMs: config.CHANNEL_CACHE_MS });
+    const senders = createSenderCheck(owners);
+    const limits = createOrgLimiter({
+      rates: {
+        read: { ratePerSecond: config.RATE_LIMIT_READ_PER_SECOND, burst: config.RATE_LIMIT_READ_BURST },
+        write: { ratePerSecond: config.RATE_LIMIT_WRITE_PER_SECOND, burst: config.RATE_LIMIT_WRITE_BURST },
+        execute: { ratePerSecond: config.RATE_LIMIT_PER_SECOND, burst: config.RATE_LIMIT_BURST },
+      },
+      waitsPerOrg: config.WAIT_LIMIT_PER_ORG,
+    });
+    // a fresh id per start: a restarted replica must not inherit (or be mistaken for) its last report
+    const replicaId = `${rt.instanceId}-${randomBytes(4).toString('hex')}`;
+    const limitSync = startLimitSync({ limiter: limits, store: createMongoLimitStore(models), replicaId, intervalMs: config.RATE_LIMIT_SYNC_MS, logger: rt.logger });
+    await limitSync.syncNow().catch((error: unknown) => rt.logger.warn({ err: error }, 'first rate-limit sync failed'));
+    const cleanup = startIdempotencyCleanup(models, { ttlSeconds: config.IDEMPOTENCY_KEY_TTL_SECONDS, logger: rt.logger });
     const executions = createMongoExecutionStore(models);
     const app = createApp({
       workflows,
       executions,
-      start: createExecutionStarter({ workflows, models, publisher }),
       cancel: createExecutionCanceller({ executions, publisher }),
-      rateLimiter: createRateLimiter({ ratePerSecond: config.RATE_LIMIT_PER_SECOND, burst: config.RATE_LIMIT_BURST }),
+      start: createExecutionStarter({ workflows, keys: createIdempotencyStore(models, { ttlSeconds: config.IDEMPOTENCY_KEY_TTL_SECONDS }), senders, publisher }),
+      channels: createMongoChannelStore(models),
+      owners,
+      senders,
+      limits,
       waitMaxSeconds: config.WAIT_MAX_SECONDS,
-      auth: { secret: config.JWT_SECRET, jwksUrl: config.JWKS_URL, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE },
+      auth: {
+        secret: config.JWT_SECRET,
+        jwksUrl: config.JWKS_URL,
+        issuer: config.JWT_ISSUER,
+        audience: config.JWT_AUDIENCE,
+        maxAgeSeconds: config.JWT_MAX_AGE_SECONDS,
+        clockToleranceSeconds: config.JWT_CLOCK_TOLERANCE_SECONDS,
+        jwksTimeoutMs: config.JWKS_TIMEOUT_MS,
+      },
       bodyLimitBytes: config.BODY_LIMIT_BYTES,
       logger: rt.logger,
       metrics: rt.metrics,
@@ -48,6 +80,8 @@ await runService({
       () => rt.admin.disconnect(),
       () => mongo.close(),
       () => publisher.close(),
+      limitSync,
+      cleanup,
       () => new Promise<void>((done) => server.close(() => done())),
     );
   },

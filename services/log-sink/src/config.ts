@@ -1,7 +1,7 @@
 import { baseEnvSchema, loadConfig, mongoEnvSchema } from '@botwot/shared/config';
 import { z } from 'zod';
 
-const schema = baseEnvSchema.extend(mongoEnvSchema.shape).extend({
+export const schema = baseEnvSchema.extend(mongoEnvSchema.shape).extend({
   /** ms between sweeps for executions past their deadline */
   SWEEP_INTERVAL_MS: z.coerce.number().int().min(100).default(10_000),
   /** ms past the deadline before the sweeper fails an execution (the orchestrator fails most on time itself) */

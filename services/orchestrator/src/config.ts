@@ -1,7 +1,7 @@
 import { baseEnvSchema, loadConfig, mongoEnvSchema } from '@botwot/shared/config';
 import { z } from 'zod';
 
-const schema = baseEnvSchema.extend(mongoEnvSchema.shape).extend({
+export const schema = baseEnvSchema.extend(mongoEnvSchema.shape).extend({
   /** ms an execution may run in all before it is failed with a timeout (default 10 min) */
   EXECUTION_TIMEOUT_MS: z.coerce.number().int().min(1_000).default(600_000),
   /**

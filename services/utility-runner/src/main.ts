@@ -8,7 +8,7 @@ import { createUtilityNodes } from './nodes/index.js';
 /** Composition root: runs utility steps (text_gen, sentiment, intent, vulnerability, reason, custom) against BotCore. */
 const config = readConfig();
 const rt = await createKafkaRuntime('utility-runner', config);
-const { botcore, guard } = createBotCoreFromSettings({ baseUrl: config.BOT_SERVICE_URL, ...breakerSettingsFrom(config, 'BOTCORE') }, rt);
+const { botcore, close } = createBotCoreFromSettings({ baseUrl: config.BOT_SERVICE_URL, ...breakerSettingsFrom(config, 'BOTCORE') }, rt);
 
 await startRunner({
   rt,
@@ -17,5 +17,5 @@ await startRunner({
   opsPort: config.OPS_PORT,
   shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
   consumer: config,
-  onStop: async () => guard.shutdown(),
+  onStop: async () => close(),
 });

@@ -1,9 +1,36 @@
 import { z } from 'zod';
 
+export const PROFILES = ['local', 'production'] as const;
+export type Profile = (typeof PROFILES)[number];
+
+const localOnly = new WeakSet<z.ZodType>();
+
+/**
+ * A default that only the local profile (`BOTWOT_PROFILE=local`, set by the launcher) may use: it
+ * points at a local server or stand-in. Outside that profile the variable is required, and
+ * `loadConfig` stops the service naming it.
+ */
+export function localDefault<S extends z.ZodType>(schema: S, value: z.util.NoUndefined<z.input<S>>) {
+  // prefault: the default is an environment value, parsed (and transformed) like one
+  const withDefault = schema.prefault(value as never);
+  localOnly.add(withDefault);
+  return withDefault;
+}
+
+/** Names of the variables of an object schema whose default is local-only. */
+export function localOnlyVariables(schema: z.ZodType): string[] {
+  const shape = (schema as unknown as { shape?: Record<string, z.ZodType> }).shape ?? {};
+  return Object.entries(shape)
+    .filter(([, field]) => localOnly.has(field))
+    .map(([name]) => name);
+}
+
 /** Settings every service has: where Kafka, the registry and its ops port are, and how it logs. */
 export const baseEnvSchema = z.object({
+  /** `local` (the launcher's) lets local-only defaults apply; anything else must be configured in full */
+  BOTWOT_PROFILE: z.enum(PROFILES).default('production'),
   /** comma-separated host:port list */
-  KAFKA_BROKERS: z.string().min(1).default('127.0.0.1:19092'),
+  KAFKA_BROKERS: localDefault(z.string().min(1), '127.0.0.1:19092'),
   /** Confluent-API schema registry base URL; unset = plain JSON events validated by zod */
   SCHEMA_REGISTRY_URL: z.url().optional(),
   /** pino level */
@@ -36,21 +63,36 @@ export const baseEnvSchema = z.object({
 
 export const mongoEnvSchema = z.object({
   /** MongoDB (or wire-compatible) connection string */
-  MONGO_URL: z.string().min(1).default('mongodb://127.0.0.1:27117/botwot'),
+  MONGO_URL: localDefault(z.string().min(1), 'mongodb://127.0.0.1:27117/botwot'),
 });
+
+/**
+ * Checks the environment against a service's schema: the parsed config, or one line per bad
+ * variable. Outside the local profile a variable whose default is local-only must be set.
+ */
+export function parseConfig<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv): { ok: true; config: z.infer<S> } | { ok: false; problems: string[] } {
+  const problems: string[] = [];
+  if (env.BOTWOT_PROFILE !== 'local') {
+    for (const name of localOnlyVariables(schema)) {
+      if (env[name] === undefined) problems.push(`${name}: required (its default is for BOTWOT_PROFILE=local only)`);
+    }
+  }
+  const result = schema.safeParse(env);
+  if (!result.success) problems.push(...result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  return problems.length === 0 && result.success ? { ok: true, config: result.data } : { ok: false, problems };
+}
 
 /**
  * Parses the environment against a service's schema once, at start-up. On error it names each
  * bad variable and exits: a service never runs half-configured.
  */
 export function loadConfig<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv = process.env): z.infer<S> {
-  const result = schema.safeParse(env);
-  if (!result.success) {
-    const lines = result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n');
-    process.stderr.write(`invalid configuration:\n${lines}\n`);
+  const result = parseConfig(schema, env);
+  if (!result.ok) {
+    process.stderr.write(`invalid configuration:\n${result.problems.map((p) => `  ${p}`).join('\n')}\n`);
     process.exit(78);
   }
-  return result.data;
+  return result.config;
 }
 
 /** The Kafka connection and topic settings from a parsed config. */

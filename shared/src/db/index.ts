@@ -5,3 +5,5 @@ export * from './execution-pages.js';
 export * from './storable.js';
 export * from './day-buckets.js';
 export * from './lookup-indexes.js';
+export * from './security-models.js';
+export * from './channel-owners.js';

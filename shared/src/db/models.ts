@@ -1,4 +1,5 @@
 import { Schema, type Connection, type InferSchemaType, type Model } from 'mongoose';
+import { createSecurityModels, type SecurityModels } from './security-models.js';
 
 const mixed = Schema.Types.Mixed;
 
@@ -150,9 +151,15 @@ const executionRequestSchema = new Schema(
     orgId: { type: String, required: true },
     executionId: { type: String, required: true },
     workflowId: { type: String, required: true },
+    /** hash of route, mode and body: the same key with another request is refused */
+    fingerprint: { type: String },
+    version: { type: Number },
+    /** expiry bucket (time / bucket length): expired keys are deleted one bucket at a time, by equality */
+    bucket: { type: Number },
   },
   { timestamps: true, collection: 'execution_requests', versionKey: false },
 );
+executionRequestSchema.index({ bucket: 1 });
 
 /** `edit:${workflowId}` while an edit writes a new version: one edit of a workflow at a time. */
 const workflowEditLockSchema = new Schema(
@@ -176,7 +183,7 @@ export interface ExecutionStatsDoc {
   applied: Record<string, number>;
 }
 
-export interface Models {
+export interface Models extends SecurityModels {
   Workflow: Model<WorkflowDoc>;
   WorkflowStep: Model<WorkflowStepDoc>;
   Execution: Model<ExecutionDoc>;
@@ -196,6 +203,7 @@ export function createModels(conn: Connection): Models {
     ExecutionRequest: conn.model('ExecutionRequest', executionRequestSchema),
     ExecutionStats: conn.model<ExecutionStatsDoc>('ExecutionStats', executionStatsSchema),
     WorkflowEditLock: conn.model('WorkflowEditLock', workflowEditLockSchema),
+    ...createSecurityModels(conn),
   };
 }
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineEvent } from './envelope.js';
+import { userIdSchema } from './tenant-ids.js';
 import { stepDefinitionSchema, TRIGGER_TYPES } from './step-definition.js';
 
 const json = z.record(z.string(), z.unknown());
@@ -28,7 +29,7 @@ export type StepErrorInfo = z.infer<typeof stepErrorSchema>;
 export const executionStateSchema = z.object({
   workflowId: z.string(),
   version: z.number().int().positive(),
-  userId: z.string(),
+  userId: userIdSchema,
   mode: executionModeSchema,
   startedAt: isoDate,
   deadlineAt: isoDate,
@@ -62,7 +63,7 @@ export const executionRequested = defineEvent(
   z.object({
     workflowId: z.string(),
     version: z.number().int().positive(),
-    userId: z.string(),
+    userId: userIdSchema,
     mode: executionModeSchema,
     triggerData: json,
     timeoutMs: z.number().int().positive().optional(),
@@ -138,7 +139,7 @@ export const executionStarted = defineEvent(
   z.object({
     workflowId: z.string(),
     version: z.number().int().positive(),
-    userId: z.string(),
+    userId: userIdSchema,
     mode: executionModeSchema,
     triggerData: json,
     startedAt: isoDate,

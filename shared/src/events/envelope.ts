@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { orgIdSchema } from './tenant-ids.js';
 
 /**
  * Fields every event carries, whatever its type. `version` is the schema version of `data`;
@@ -9,7 +10,7 @@ export const envelopeBase = z.object({
   type: z.string().min(1).max(100),
   version: z.number().int().positive(),
   occurredAt: z.iso.datetime(),
-  orgId: z.string().min(1).max(200),
+  orgId: orgIdSchema,
   executionId: z.string().min(1).max(200).optional(),
 });
 

@@ -1,3 +1,4 @@
+export * from './tenant-ids.js';
 export * from './envelope.js';
 export * from './step-definition.js';
 export * from './catalog.js';

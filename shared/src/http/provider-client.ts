@@ -1,7 +1,10 @@
 import CircuitBreaker from 'opossum';
 import { errorForStatus, nonRetryable, retryable, StepError, toStepError } from '../errors/index.js';
 import type { Logger } from '../observability/logger.js';
-import type { Metrics } from '../observability/metrics.js';
+import type { BreakerPool } from './breaker-pool.js';
+import { OutboundAddressRefused } from './checked-lookup.js';
+import { ResponseTooLarge, type HttpTransport, type TransportResponse } from './http-transport.js';
+import { appendPath } from './url-path.js';
 
 export interface BreakerSettings {
   /** % of failed calls in the rolling window that opens the breaker */
@@ -27,7 +30,8 @@ export interface Guarded {
   shutdown(): void;
 }
 
-export function createBreaker(provider: string, settings: BreakerSettings, deps: { metrics: Metrics; logger: Logger }): Guarded {
+/** One breaker; `onChange` hears every state change (breaker-pool.ts keeps the gauges with it). */
+export function createBreaker(provider: string, settings: BreakerSettings, deps: { logger: Logger; onChange: () => void }): Guarded {
   const breaker = new CircuitBreaker((call: () => Promise<unknown>) => call(), {
     timeout: false,
     errorThresholdPercentage: settings.errorThresholdPercentage,
@@ -36,15 +40,13 @@ export function createBreaker(provider: string, settings: BreakerSettings, deps:
     rollingCountTimeout: settings.rollingWindowMs,
     errorFilter: (error: unknown) => error instanceof StepError && error.kind === 'non_retryable',
   });
-  const gauge = deps.metrics.breakerState;
-  gauge.set({ provider }, 0);
   breaker.on('open', () => {
-    gauge.set({ provider }, 1);
+    deps.onChange();
     deps.logger.warn({ provider }, 'circuit breaker opened');
   });
-  breaker.on('halfOpen', () => gauge.set({ provider }, 0.5));
+  breaker.on('halfOpen', () => deps.onChange());
   breaker.on('close', () => {
-    gauge.set({ provider }, 0);
+    deps.onChange();
     deps.logger.info({ provider }, 'circuit breaker closed');
   });
   return {
@@ -64,42 +66,66 @@ export function createBreaker(provider: string, settings: BreakerSettings, deps:
   };
 }
 
-/** A JSON-over-HTTP downstream behind its breaker, with a per-call timeout. */
-export interface JsonClient {
-  readonly provider: string;
-  readonly guard: Guarded;
-  post(path: string, body: unknown, opts?: { headers?: Record<string, string>; signal?: AbortSignal }): Promise<Record<string, unknown>>;
-  request(method: string, path: string, body: unknown, opts?: { headers?: Record<string, string>; signal?: AbortSignal }): Promise<Record<string, unknown>>;
+export interface CallOptions {
+  /** whose call this is: each org has its own breaker per provider */
+  orgId: string;
+  headers?: Record<string, string>;
+  signal?: AbortSignal;
 }
 
-export function createJsonClient(opts: { provider: string; baseUrl: string; callTimeoutMs: number; guard: Guarded }): JsonClient {
-  const base = opts.baseUrl.replace(/\/+$/, '');
-  const request = async (method: string, path: string, body: unknown, o: { headers?: Record<string, string>; signal?: AbortSignal } = {}) =>
-    opts.guard.run(async () => {
+/** A JSON-over-HTTP downstream behind per-org breakers, with a per-call timeout. */
+export interface JsonClient {
+  readonly provider: string;
+  /** `path` is a list of segments appended to the base URL, each encoded as one segment */
+  post(path: readonly string[], body: unknown, opts: CallOptions): Promise<Record<string, unknown>>;
+  request(method: string, path: readonly string[], body: unknown, opts: CallOptions): Promise<Record<string, unknown>>;
+}
+
+export function createJsonClient(opts: { provider: string; baseUrl: string | URL; callTimeoutMs: number; breakers: BreakerPool; transport: HttpTransport }): JsonClient {
+  const base = new URL(opts.baseUrl);
+  const request = async (method: string, path: readonly string[], body: unknown, o: CallOptions) => {
+    let url: URL;
+    try {
+      url = appendPath(base, path);
+    } catch (error) {
+      throw nonRetryable('INVALID_PATH', `${opts.provider}: ${(error as Error).message}`, opts.provider);
+    }
+    return opts.breakers.guard(opts.provider, o.orgId).run(async () => {
       const signals = [AbortSignal.timeout(opts.callTimeoutMs)];
       if (o.signal) signals.push(o.signal);
-      let res: Response;
+      let res: TransportResponse;
       try {
-        res = await fetch(`${base}${path}`, {
+        res = await opts.transport.send({
           method,
+          url,
           headers: { 'content-type': 'application/json', accept: 'application/json', ...o.headers },
-          body: body === undefined ? null : JSON.stringify(body),
+          body: body === undefined ? undefined : JSON.stringify(body),
           signal: AbortSignal.any(signals),
         });
       } catch (error) {
+        if (error instanceof OutboundAddressRefused) throw nonRetryable('OUTBOUND_ADDRESS_REFUSED', `${opts.provider}: ${error.message}`, opts.provider);
+        if (error instanceof ResponseTooLarge) throw nonRetryable('RESPONSE_TOO_LARGE', `${opts.provider}: ${error.message}`, opts.provider);
         const name = (error as Error).name;
         if (name === 'TimeoutError' || name === 'AbortError') throw retryable('TIMEOUT', `${opts.provider} did not answer within ${opts.callTimeoutMs} ms`, opts.provider, error);
         throw retryable('CONNECTION_FAILED', `${opts.provider} unreachable: ${(error as Error).message}`, opts.provider, error);
       }
-      const textBody = await res.text().catch(() => '');
-      if (!res.ok) throw errorForStatus(res.status, opts.provider, textBody.slice(0, 300), res.headers.get('retry-after'));
+      if (res.status >= 300 && res.status < 400) {
+        throw nonRetryable('REDIRECT_REFUSED', `${opts.provider} answered ${res.status} (a redirect); outbound calls do not follow redirects`, opts.provider);
+      }
+      if (res.status < 200 || res.status >= 300) throw errorForStatus(res.status, opts.provider, res.body.slice(0, 300), headerOf(res, 'retry-after'));
       try {
-        const parsed: unknown = textBody ? JSON.parse(textBody) : {};
+        const parsed: unknown = res.body ? JSON.parse(res.body) : {};
         if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not an object');
         return parsed as Record<string, unknown>;
       } catch {
         throw nonRetryable('BAD_RESPONSE', `${opts.provider} answered with something that is not a JSON object`, opts.provider);
       }
     });
-  return { provider: opts.provider, guard: opts.guard, request, post: (path, body, o) => request('POST', path, body, o) };
+  };
+  return { provider: opts.provider, request, post: (path, body, o) => request('POST', path, body, o) };
+}
+
+function headerOf(res: TransportResponse, name: string): string | null {
+  const v = res.headers[name];
+  return Array.isArray(v) ? (v[0] ?? null) : (v ?? null);
 }

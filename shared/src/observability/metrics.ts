@@ -46,7 +46,13 @@ export function createMetrics(service: string) {
     }),
     breakerState: new Gauge({
       name: 'botwot_breaker_open',
-      help: '1 when the circuit breaker to a provider is open, 0.5 half-open, 0 closed',
+      help: '1 when a circuit breaker to a provider is open (for any org), 0.5 half-open, 0 closed',
+      labelNames: ['provider'],
+      registers: [registry],
+    }),
+    breakersOpen: new Gauge({
+      name: 'botwot_breakers_open_orgs',
+      help: 'How many orgs have their circuit breaker to a provider open',
       labelNames: ['provider'],
       registers: [registry],
     }),

@@ -4,3 +4,4 @@ export * from './template.js';
 export * from './trigger-data.js';
 export * from './validate-workflow.js';
 export * from './limits.js';
+export * from './senders.js';

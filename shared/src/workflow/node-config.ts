@@ -64,8 +64,11 @@ export const NODE_CONFIGS = {
       fields: z.union([z.record(z.string(), z.unknown()), z.string().transform(parseJsonObject)]),
       recordId: z.string().max(200).optional(),
       object: z.string().max(100).optional(),
-      /** a CRM base URL; must pass the runner's outbound allowlist */
-      endpoint: z.url().optional(),
+      /** a CRM base URL; must pass the runner's outbound allowlist (no query or fragment: paths are appended to it) */
+      endpoint: z
+        .url()
+        .refine((u) => !/[?#]/.test(u), 'a base URL has no query (?) or fragment (#)')
+        .optional(),
     })
     .refine((c) => c.action !== 'update' || !!c.recordId, { message: 'recordId is required to update', path: ['recordId'] })
     .refine((c) => c.fields !== null, { message: 'fields must be an object or a JSON object string', path: ['fields'] }),

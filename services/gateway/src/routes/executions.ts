@@ -3,8 +3,9 @@ import { z } from 'zod';
 import { resumeStateSchema } from '@botwot/shared/events';
 import type { AuthEnv } from '../auth.js';
 import { ApiError, notFound } from '../errors.js';
-import type { RateLimiter } from '../rate-limit.js';
 import type { ExecutionCanceller } from '../cancel-execution.js';
+import { requestFingerprint } from '../idempotency.js';
+import type { OrgLimiter } from '../limits/org-limiter.js';
 import type { ExecutionStarter } from '../start-execution.js';
 import type { ExecutionStore } from '../stores/execution-store.js';
 import type { WorkflowStore } from '../stores/workflow-store.js';
@@ -43,7 +44,7 @@ export interface ExecutionRouteDeps {
   executions: ExecutionStore;
   start: ExecutionStarter;
   cancel: ExecutionCanceller;
-  rateLimiter: RateLimiter;
+  limits: OrgLimiter;
   waitMaxSeconds: number;
 }
 
@@ -51,9 +52,20 @@ export interface ExecutionRouteDeps {
 export function executionRoutes(deps: ExecutionRouteDeps) {
   const app = new Hono<AuthEnv>();
 
-  const limit = (c: Context<AuthEnv>) => {
-    const taken = deps.rateLimiter.take(c.get('caller').orgId);
-    if (!taken.ok) throw new ApiError(429, 'RATE_LIMITED', 'too many executions for this organisation; slow down', undefined, { 'Retry-After': String(taken.retryAfterSeconds) });
+  /** A slot for one `?wait=` of this org (they are bounded per org), taken before anything starts. */
+  const waitSlot = (c: Context<AuthEnv>, wait: number | undefined) => {
+    if (!wait || wait <= 0) return () => undefined;
+    const release = deps.limits.acquireWait(c.get('caller').orgId);
+    if (!release) throw new ApiError(429, 'WAIT_LIMITED', 'too many requests of this organisation are waiting for executions; retry later or call without ?wait', undefined, { 'Retry-After': '1' });
+    return release;
+  };
+
+  const keyOf = (c: Context<AuthEnv>, request: Parameters<typeof requestFingerprint>[0]) => {
+    const header = c.req.header('idempotency-key');
+    if (header === undefined) return undefined;
+    const key = idempotencyKey.safeParse(header);
+    if (!key.success) throw new ApiError(400, 'VALIDATION_FAILED', 'invalid Idempotency-Key header', [{ field: 'Idempotency-Key', message: key.error.issues[0]?.message }]);
+    return { key: key.data, fingerprint: requestFingerprint(request) };
   };
 
   /** 202 with the id, or, with ?wait=, the ended execution (200) when it ends in time. */
@@ -70,18 +82,17 @@ export function executionRoutes(deps: ExecutionRouteDeps) {
 
   for (const [path, mode] of [['/:id/execute', 'live'], ['/:id/test', 'test']] as const) {
     app.post(path, valid('query', waitQuery(deps.waitMaxSeconds)), valid('json', executeBody), async (c) => {
-      limit(c);
-      const keyHeader = c.req.header('idempotency-key');
-      const key = keyHeader === undefined ? undefined : idempotencyKey.safeParse(keyHeader);
-      if (key && !key.success) throw new ApiError(400, 'VALIDATION_FAILED', 'invalid Idempotency-Key header', [{ field: 'Idempotency-Key', message: key.error.issues[0]?.message }]);
-      const started = await deps.start({
-        caller: c.get('caller'),
-        workflowId: id(c.req.param('id'), 'workflow'),
-        triggerData: c.req.valid('json').triggerData,
-        mode,
-        idempotencyKey: key?.data,
-      });
-      return answer(c, started.executionId, c.req.valid('query').wait, { mode, version: started.version, ...(started.replayed ? { replayed: true } : {}) });
+      const workflowId = id(c.req.param('id'), 'workflow');
+      const triggerData = c.req.valid('json').triggerData;
+      const idempotency = keyOf(c, { route: mode === 'live' ? 'execute' : 'test', target: workflowId, body: triggerData });
+      const { wait } = c.req.valid('query');
+      const release = waitSlot(c, wait);
+      try {
+        const started = await deps.start({ caller: c.get('caller'), workflowId, triggerData, mode, idempotency });
+        return await answer(c, started.executionId, wait, { mode, version: started.version, ...(started.replayed ? { replayed: true } : {}) });
+      } finally {
+        release();
+      }
     });
   }
 
@@ -117,9 +128,9 @@ export function executionRoutes(deps: ExecutionRouteDeps) {
   });
 
   app.post('/execution/:executionId/retry', valid('json', retryBody), async (c) => {
-    limit(c);
     const caller = c.get('caller');
     const executionId = id(c.req.param('executionId'), 'execution');
+    const idempotency = keyOf(c, { route: 'retry', target: executionId, body: c.req.valid('json') });
     const original = await deps.executions.get(caller.orgId, executionId, { withResumeState: true });
     if (!original) throw notFound('execution');
     const body = c.req.valid('json');
@@ -138,8 +149,9 @@ export function executionRoutes(deps: ExecutionRouteDeps) {
         body.from === 'failed_step' && resume.success
           ? { executionId, from: 'failed_step', resumeStepId: original.failedStepId as string, resume: resume.data }
           : { executionId, from: 'start' },
+      idempotency,
     });
-    return c.json({ success: true, executionId: started.executionId, status: 'running', retryOf: executionId, from: body.from, version: started.version }, 202);
+    return c.json({ success: true, executionId: started.executionId, status: 'running', retryOf: executionId, from: body.from, version: started.version, ...(started.replayed ? { replayed: true } : {}) }, 202);
   });
 
   return app;

@@ -2,8 +2,10 @@ import { stepDefinitionSchema } from '@botwot/shared/events';
 import { validateWorkflow } from '@botwot/shared/workflow';
 import { Hono } from 'hono';
 import { z } from 'zod';
+import type { StepDefinition } from '@botwot/shared/events';
 import type { AuthEnv } from '../auth.js';
 import { ApiError, notFound } from '../errors.js';
+import type { SenderCheck } from '../sender-check.js';
 import type { WorkflowStore } from '../stores/workflow-store.js';
 import { ID_PATTERN, unstorableAt, valid } from '../validation.js';
 
@@ -36,14 +38,21 @@ function idParam(id: string): string {
 }
 
 /** Workflow definitions: create, list, read, replace (new version), archive, validate. */
-export function workflowRoutes(deps: { workflows: WorkflowStore }) {
+export function workflowRoutes(deps: { workflows: WorkflowStore; senders: SenderCheck }) {
   const app = new Hono<AuthEnv>();
+
+  /** The structural checks plus the org's senders: a step may only send from what its org registered. */
+  const validation = async (orgId: string, steps: StepDefinition[]) => {
+    const result = validateWorkflow(steps);
+    const errors = [...result.errors, ...(await deps.senders.problems(orgId, steps))];
+    return { valid: errors.length === 0, errors };
+  };
 
   app.post('/', valid('json', createBody), async (c) => {
     const { orgId, userId } = c.get('caller');
     const body = c.req.valid('json');
     const created = await deps.workflows.create({ orgId, userId, name: body.name, description: body.description, steps: body.steps });
-    return c.json({ success: true, ...created, steps: body.steps, validation: validateWorkflow(body.steps) }, 201);
+    return c.json({ success: true, ...created, steps: body.steps, validation: await validation(orgId, body.steps) }, 201);
   });
 
   app.get('/', valid('query', listQuery), async (c) => {
@@ -79,7 +88,7 @@ export function workflowRoutes(deps: { workflows: WorkflowStore }) {
     const updated = await deps.workflows.replace(orgId, idParam(c.req.param('id')), { userId, name: body.name, description: body.description, steps: body.steps });
     if (!updated) throw notFound('workflow');
     if (updated === 'conflict') throw new ApiError(409, 'EDIT_IN_PROGRESS', 'another change to this workflow is being saved; try again');
-    return c.json({ success: true, ...updated, steps: body.steps, validation: validateWorkflow(body.steps) });
+    return c.json({ success: true, ...updated, steps: body.steps, validation: await validation(orgId, body.steps) });
   });
 
   app.delete('/:id', async (c) => {
@@ -89,9 +98,10 @@ export function workflowRoutes(deps: { workflows: WorkflowStore }) {
   });
 
   app.post('/:id/validate', async (c) => {
-    const found = await deps.workflows.get(c.get('caller').orgId, idParam(c.req.param('id')));
+    const { orgId } = c.get('caller');
+    const found = await deps.workflows.get(orgId, idParam(c.req.param('id')));
     if (!found) throw notFound('workflow');
-    return c.json({ success: true, ...validateWorkflow(found.steps) });
+    return c.json({ success: true, ...(await validation(orgId, found.steps)) });
   });
 
   return app;

@@ -10,7 +10,7 @@ export interface UtilityNodeDeps {
 export function createUtilityNodes(deps: UtilityNodeDeps): NodeExecutors {
   const { botcore } = deps;
   return {
-    'utility/text_gen': async ({ config, signal }) => ({
+    'utility/text_gen': async ({ config, signal, orgId }) => ({
       generated_text: await botcore.generateAnswer(
         {
           question: config.inputText,
@@ -18,24 +18,24 @@ export function createUtilityNodes(deps: UtilityNodeDeps): NodeExecutors {
           temperature: config.temperature ?? deps.defaultTemperature,
           ...(config.systemPrompt ? { systemPrompt: config.systemPrompt } : {}),
         },
-        { signal },
+        { signal, orgId },
       ),
     }),
-    'utility/sentiment': async ({ config, signal }) => {
-      const r = await botcore.sentiment(config.inputText, { signal });
+    'utility/sentiment': async ({ config, signal, orgId }) => {
+      const r = await botcore.sentiment(config.inputText, { signal, orgId });
       return { sentiment: r.sentiment, sentiment_score: r.score };
     },
-    'utility/intent': async ({ config, signal }) => {
-      const r = await botcore.intent(config.inputText, { signal });
+    'utility/intent': async ({ config, signal, orgId }) => {
+      const r = await botcore.intent(config.inputText, { signal, orgId });
       return { intent: r.intent, confidence: r.confidence };
     },
-    'utility/vulnerability': async ({ config, signal }) => {
-      const r = await botcore.vulnerability(config.inputText, { signal });
+    'utility/vulnerability': async ({ config, signal, orgId }) => {
+      const r = await botcore.vulnerability(config.inputText, { signal, orgId });
       return { vulnerabilities: r.vulnerabilities, risk_level: r.risk_level };
     },
-    'utility/reason': async ({ config, signal }) => ({ reason: (await botcore.reason(config.inputText, { signal })).reason }),
-    'utility/custom': async ({ config, signal }) => ({
-      custom_output: await botcore.qna({ question: config.inputText, uuid: 'custom-ai-uuid', chatHistory: [], systemPrompt: config.systemPrompt }, { signal }),
+    'utility/reason': async ({ config, signal, orgId }) => ({ reason: (await botcore.reason(config.inputText, { signal, orgId })).reason }),
+    'utility/custom': async ({ config, signal, orgId }) => ({
+      custom_output: await botcore.qna({ question: config.inputText, uuid: 'custom-ai-uuid', chatHistory: [], systemPrompt: config.systemPrompt }, { signal, orgId }),
     }),
   };
 }
