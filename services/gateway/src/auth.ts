@@ -42,6 +42,24 @@ export function createAuth(settings: AuthSettings) {
     requiredClaims: ['exp'],
   };
 
+  // A client sends the same token with many requests: its signature, issuer and audience were
+  // checked once and cannot change, so a verified token is kept a minute (bounded in count); the
+  // time claims are checked on every use (exp, iat, nbf), and a key rotated out stops counting within
+  // that minute. Verification through WebCrypto was the gateway's largest cost per request.
+  const verified = new Map<string, { payload: JWTPayload; until: number }>();
+  async function verifyOnce(token: string): Promise<JWTPayload> {
+    const now = Date.now();
+    const hit = verified.get(token);
+    if (hit && hit.until > now) {
+      if (typeof hit.payload.nbf === 'number' && hit.payload.nbf > now / 1000 + rules.clockToleranceSeconds) throw new Error('token not valid yet');
+      return hit.payload;
+    }
+    const payload = await verify(token);
+    if (verified.size >= 10_000) verified.delete(verified.keys().next().value as string);
+    verified.set(token, { payload, until: now + 60_000 });
+    return payload;
+  }
+
   async function verify(token: string): Promise<JWTPayload> {
     const header = JSON.parse(Buffer.from(token.split('.')[0] ?? '', 'base64url').toString('utf8') || '{}') as { alg?: string };
     if (header.alg === 'HS256' && secret) return (await jwtVerify(token, secret, { ...options, algorithms: ['HS256'] })).payload;
@@ -55,7 +73,7 @@ export function createAuth(settings: AuthSettings) {
     if (!match?.[1]) throw new ApiError(401, 'UNAUTHORIZED', 'a Bearer token is required');
     let payload: JWTPayload;
     try {
-      payload = await verify(match[1]);
+      payload = await verifyOnce(match[1]);
     } catch (error) {
       if (error instanceof KeySourceUnavailable) {
         throw new ApiError(503, 'AUTH_UNAVAILABLE', 'the identity provider cannot be reached to check this token; try again shortly', undefined, { 'Retry-After': '5' });

@@ -1,5 +1,5 @@
 import { stepDefinitionSchema, type StepDefinition } from '../events/index.js';
-import type { Models, WorkflowDoc } from './models.js';
+import type { Models, WorkflowDoc, WorkflowStepDoc } from './models.js';
 
 export interface WorkflowVersion {
   workflow: WorkflowDoc & { _id: string };
@@ -36,13 +36,15 @@ export async function readWorkflowVersion(
   q: { orgId: string; workflowId: string; version?: number },
   cache?: StepsCache,
 ): Promise<WorkflowVersion | null> {
-  const workflow = await models.Workflow.findOne({ _id: q.workflowId, orgId: q.orgId }).lean<WorkflowDoc & { _id: string }>();
+  // the driver's collection, not a mongoose query: this runs on every execute, and mongoose's
+  // query machinery cost more than the lookup itself in the gateway's profile
+  const workflow = (await models.Workflow.collection.findOne({ _id: q.workflowId, orgId: q.orgId } as never)) as (WorkflowDoc & { _id: string }) | null;
   if (!workflow) return null;
   const version = q.version ?? workflow.latestVersion;
   if (version > workflow.latestVersion) return null;
   const cached = cache?.get(q.workflowId, version);
   if (cached) return { workflow, version, steps: cached };
-  const rows = await models.WorkflowStep.find({ workflowId: q.workflowId, orgId: q.orgId, version }).sort({ position: 1 }).lean();
+  const rows = ((await models.WorkflowStep.collection.find({ workflowId: q.workflowId, orgId: q.orgId, version } as never).toArray()) as unknown as WorkflowStepDoc[]).sort((a, b) => a.position - b.position);
   if (rows.length === 0 && version !== workflow.latestVersion) return null;
   const steps = rows.map((r) =>
     stepDefinitionSchema.parse({

@@ -91,8 +91,12 @@ export function createJsonClient(opts: { provider: string; baseUrl: string | URL
       throw nonRetryable('INVALID_PATH', `${opts.provider}: ${(error as Error).message}`, opts.provider);
     }
     return opts.breakers.guard(opts.provider, o.orgId).run(async () => {
-      const signals = [AbortSignal.timeout(opts.callTimeoutMs)];
-      if (o.signal) signals.push(o.signal);
+      // one controller and a timer per call: AbortSignal.timeout/any cost more than the call's own work
+      const controller = new AbortController();
+      const timer = setTimeout(() => controller.abort(Object.assign(new Error('timeout'), { name: 'TimeoutError' })), opts.callTimeoutMs);
+      const onOuterAbort = () => controller.abort(o.signal?.reason);
+      if (o.signal?.aborted) onOuterAbort();
+      else o.signal?.addEventListener('abort', onOuterAbort, { once: true });
       let res: TransportResponse;
       try {
         res = await opts.transport.send({
@@ -100,7 +104,7 @@ export function createJsonClient(opts: { provider: string; baseUrl: string | URL
           url,
           headers: { 'content-type': 'application/json', accept: 'application/json', ...o.headers },
           body: body === undefined ? undefined : JSON.stringify(body),
-          signal: AbortSignal.any(signals),
+          signal: controller.signal,
         });
       } catch (error) {
         if (error instanceof OutboundAddressRefused) throw nonRetryable('OUTBOUND_ADDRESS_REFUSED', `${opts.provider}: ${error.message}`, opts.provider);
@@ -108,6 +112,9 @@ export function createJsonClient(opts: { provider: string; baseUrl: string | URL
         const name = (error as Error).name;
         if (name === 'TimeoutError' || name === 'AbortError') throw retryable('TIMEOUT', `${opts.provider} did not answer within ${opts.callTimeoutMs} ms`, opts.provider, error);
         throw retryable('CONNECTION_FAILED', `${opts.provider} unreachable: ${(error as Error).message}`, opts.provider, error);
+      } finally {
+        clearTimeout(timer);
+        o.signal?.removeEventListener('abort', onOuterAbort);
       }
       if (res.status >= 300 && res.status < 400) {
         throw nonRetryable('REDIRECT_REFUSED', `${opts.provider} answered ${res.status} (a redirect); outbound calls do not follow redirects`, opts.provider);

@@ -1,4 +1,4 @@
-import { fromStorable, PAGE_SIZE, pageKey, statusPageKey, type EndedStatus, type ExecutionDoc, type ExecutionLogDoc, type ExecutionStatus, type Models } from '@botwot/shared/db';
+import { fromStorable, PAGE_SIZE, pageKey, statusPageKey, type EndedStatus, type ExecutionDoc, type ExecutionLogDoc, type ExecutionStatsDoc, type ExecutionStatus, type Models } from '@botwot/shared/db';
 
 export type ExecutionView = Omit<ExecutionDoc, '_id' | 'seq' | 'page' | 'statusSeq' | 'statusPage' | 'endEventId' | 'day'> & { id: string; executionId: string };
 export type LogView = Omit<ExecutionLogDoc, '_id' | 'day'> & { id: string };
@@ -45,9 +45,9 @@ export function createMongoExecutionStore(models: Models): ExecutionStore {
     const rows = (
       await Promise.all(
         pages.map((p) =>
-          Execution.find(status ? { statusPage: statusPageKey(q.workflowId, status, p * PAGE_SIZE), orgId: q.orgId } : { page: pageKey(q.workflowId, p * PAGE_SIZE), orgId: q.orgId })
-            .select({ resumeState: 0 })
-            .lean<Row[]>(),
+          Execution.collection
+            .find((status ? { statusPage: statusPageKey(q.workflowId, status, p * PAGE_SIZE), orgId: q.orgId } : { page: pageKey(q.workflowId, p * PAGE_SIZE), orgId: q.orgId }) as never, { projection: { resumeState: 0 } })
+            .toArray() as unknown as Promise<Row[]>,
         ),
       )
     ).flat();
@@ -84,12 +84,12 @@ export function createMongoExecutionStore(models: Models): ExecutionStore {
     async list(q) {
       if (q.status === 'running') {
         // running executions are few (bounded by what is in flight): one lookup by status
-        const rows = (await Execution.find({ status: 'running', orgId: q.orgId, workflowId: q.workflowId }).select({ resumeState: 0 }).lean<Row[]>())
+        const rows = ((await Execution.collection.find({ status: 'running', orgId: q.orgId, workflowId: q.workflowId } as never, { projection: { resumeState: 0 } }).toArray()) as unknown as Row[])
           .filter((r) => !q.since || r.startedAt >= q.since)
           .sort((a, b) => b.startedAt.getTime() - a.startedAt.getTime() || a._id.localeCompare(b._id));
         return { items: rows.slice(q.skip, q.skip + q.limit).map(executionView), total: rows.length };
       }
-      const stats = await ExecutionStats.findOne({ _id: q.workflowId, orgId: q.orgId }).lean();
+      const stats = (await ExecutionStats.collection.findOne({ _id: q.workflowId, orgId: q.orgId } as never)) as unknown as ExecutionStatsDoc | null;
       if (!stats) return { items: [], total: 0 };
       const top = q.status ? (stats.ended[q.status] ?? 0) : stats.seq;
       const floor = q.since && top > 0 ? await firstSince(q, top, q.since) : 1;
@@ -99,15 +99,13 @@ export function createMongoExecutionStore(models: Models): ExecutionStore {
       return { items: rows.map(executionView), total };
     },
     async get(orgId, executionId, opts) {
-      const row = await Execution.findOne({ _id: executionId, orgId })
-        .select(opts?.withResumeState ? INTERNAL : { ...INTERNAL, resumeState: 0 })
-        .lean<Row>();
+      const row = (await Execution.collection.findOne({ _id: executionId, orgId } as never, { projection: opts?.withResumeState ? INTERNAL : { ...INTERNAL, resumeState: 0 } })) as unknown as Row | null;
       if (!row) return null;
       const view = executionView(row);
       return opts?.withResumeState && row.resumeState !== undefined ? { ...view, resumeState: fromStorable(row.resumeState) } : view;
     },
     async logs(orgId, executionId) {
-      const rows = await ExecutionLog.find({ executionId, orgId }).select({ day: 0 }).lean<(ExecutionLogDoc & { _id: string })[]>();
+      const rows = (await ExecutionLog.collection.find({ executionId, orgId } as never, { projection: { day: 0 } }).toArray()) as unknown as (ExecutionLogDoc & { _id: string })[];
       return rows
         .sort((a, b) => a.stepOrder - b.stepOrder)
         .map(({ _id, ...rest }) => ({ id: _id, ...rest, input: fromStorable(rest.input), output: fromStorable(rest.output) }) as LogView);
