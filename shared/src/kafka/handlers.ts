@@ -41,7 +41,11 @@ export class DependencyDownError extends Error {
 export interface StagedMessage<R> {
   event: AnyEvent;
   records: R[];
-  source: { topic: string; partition: number; offset: string };
+  /**
+   * Where the message came from. `epoch` changes whenever this member takes (or takes again) the
+   * partition: what a stage remembers about a partition is valid only within one epoch.
+   */
+  source: { topic: string; partition: number; offset: string; epoch: number };
   /**
    * Drops what this message would send (e.g. a duplicate); its offset is still committed. `keep`
    * may let some of it through, changed or not (return undefined to drop a message).

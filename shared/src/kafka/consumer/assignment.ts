@@ -7,7 +7,11 @@ export interface OwnedPartition {
   topic: string;
   partition: number;
   offsets: PartitionOffsets;
+  /** a number no other ownership of any partition in this process has had */
+  epoch: number;
 }
+
+let epochs = 0;
 
 type Committed = { offset: number; metadata: string | null };
 
@@ -69,7 +73,7 @@ export class Assignment {
           continue;
         }
         const start = group.offset >= 0 ? group.offset : -1;
-        next.set(k, { topic, partition, offsets: new PartitionOffsets(start, start >= 0 ? decodeDoneOffsets(start, group.metadata) : []) });
+        next.set(k, { topic, partition, offsets: new PartitionOffsets(start, start >= 0 ? decodeDoneOffsets(start, group.metadata) : []), epoch: ++epochs });
       }
     }
     this.owned = next;

@@ -125,7 +125,7 @@ export class CommitCycle<R> {
         staged.push({
           event: f.event,
           records: f.outcome.records,
-          source: { topic: f.owner.topic, partition: f.owner.partition, offset: f.message.offset },
+          source: { topic: f.owner.topic, partition: f.owner.partition, offset: f.message.offset, epoch: f.owner.epoch },
           drop: (reason, keep) => dropped.set(f, { reason, keep }),
         });
       }
