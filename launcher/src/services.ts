@@ -7,6 +7,8 @@ export type ServiceName = (typeof SERVICE_NAMES)[number];
 
 export interface RunningService {
   name: ServiceName;
+  /** 1 for the first process of a service, 2.. for more replicas */
+  replica: number;
   /** where /healthz, /readyz and /metrics answer */
   opsUrl: string;
   process: ManagedProcess;
@@ -29,24 +31,27 @@ export async function startService(opts: {
   /** the system's instance name: the process's pidfile and log are <name>-<stack>, so two stacks in one checkout do not reap each other's services */
   stack: string;
   env: Record<string, string>;
+  /** which replica this is (default 1): its INSTANCE_ID, log and pidfile say so */
+  replica?: number;
   port?: number;
   log?: (line: string) => void;
 }): Promise<RunningService> {
   const port = opts.port ?? (await freePort());
+  const replica = opts.replica ?? 1;
   const portVar = opts.name === 'gateway' ? 'PORT' : 'OPS_PORT';
   const opsUrl = `http://127.0.0.1:${port}`;
   const process = await startProcess({
     root: opts.root,
-    name: `${opts.name}-${opts.stack}`,
+    name: replica === 1 ? `${opts.name}-${opts.stack}` : `${opts.name}-${replica}-${opts.stack}`,
     command: globalThis.process.execPath,
     args: ['--enable-source-maps', path.join(opts.repo, 'services', opts.name, 'dist', 'main.js')],
     // a stable id per slot: a restarted instance reuses its transactional id and so fences (aborts) what its predecessor left open;
     // the launcher runs local servers and stand-ins, so the local profile's defaults apply
-    env: { INSTANCE_ID: `${opts.name}-1`, BOTWOT_PROFILE: 'local', ...opts.env, [portVar]: String(port) },
+    env: { INSTANCE_ID: `${opts.name}-${replica}`, BOTWOT_PROFILE: 'local', ...opts.env, [portVar]: String(port) },
     cwd: opts.repo,
     ready: () => ready(opsUrl),
     readyTimeoutMs: 60_000,
     ...(opts.log ? { log: opts.log } : {}),
   });
-  return { name: opts.name, opsUrl, process };
+  return { name: opts.name, replica, opsUrl, process };
 }

@@ -23,6 +23,14 @@ async function exampleWorkflow(system: RunningSystem, token: string): Promise<st
   return ((await res.json()) as { id: string }).id;
 }
 
+/** `npm start -- --replicas 2`: processes of each service (1 by default). */
+function replicasFrom(argv: string[]): number {
+  const at = argv.indexOf('--replicas');
+  const value = at >= 0 ? Number(argv[at + 1]) : 1;
+  if (!Number.isInteger(value) || value < 1 || value > 8) throw new Error('--replicas takes a whole number from 1 to 8');
+  return value;
+}
+
 let system: RunningSystem | undefined;
 let stopping = false;
 const stop = async (code: number) => {
@@ -45,6 +53,7 @@ try {
     ports: { gateway: Number(process.env.PORT ?? 3001), standIns: 'default' },
     schemaRegistry: process.env.SCHEMA_REGISTRY !== 'off',
     env: process.env,
+    replicas: replicasFrom(process.argv),
     log,
   });
   const token = await devToken({ secret: system.jwtSecret, issuer: system.jwtIssuer, audience: system.jwtAudience });

@@ -25,6 +25,8 @@ export interface SystemOptions {
   env: NodeJS.ProcessEnv;
   /** extra environment for every service (e.g. LOG_LEVEL, breaker settings in tests) */
   serviceEnv?: Record<string, string>;
+  /** processes of each service (default 1); replicas 2.. get their own INSTANCE_ID, log and pidfile */
+  replicas?: number;
   log: (line: string) => void;
 }
 
@@ -41,6 +43,10 @@ export interface RunningSystem {
   /** the identity-provider stand-in whose JWKS the gateway trusts for RS256 tokens */
   jwks: JwksStandIn;
   services: Map<ServiceName, RunningService>;
+  /** replicas 2.. of every service, when asked for */
+  replicas: RunningService[];
+  /** the environment every service was started with (to start one more replica) */
+  serviceEnv: Record<string, string>;
   kafka: KafkaServer | undefined;
   mongo: MongoServer | undefined;
   /** FerretDB's storage when MONGO_BACKEND is postgresql (the default) and MONGO_URL is unset */
@@ -169,6 +175,15 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
       services.set(name, svc);
       stops.push(() => svc.process.stop());
     }
+    const replicas: RunningService[] = [];
+    for (let replica = 2; replica <= (opts.replicas ?? 1); replica++) {
+      for (const name of SERVICE_NAMES) {
+        step(`starting ${name} replica ${replica} ...`);
+        const svc = await startService({ repo: opts.repo, root: opts.root, name, stack: opts.name, replica, env, log: opts.log });
+        replicas.push(svc);
+        stops.push(() => svc.process.stop());
+      }
+    }
     const gatewayUrl = (services.get('gateway') as RunningService).opsUrl;
     step(`all services ready; gateway at ${gatewayUrl}`);
     return {
@@ -182,6 +197,8 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
       standIns,
       jwks,
       services,
+      replicas,
+      serviceEnv: env,
       kafka,
       mongo,
       postgres,

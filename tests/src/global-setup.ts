@@ -105,16 +105,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     opsUrls: Object.fromEntries([...s.services].map(([name, svc]) => [name, svc.opsUrl])),
     controlUrl: control.url,
     postgresUrl: s.postgres?.url,
-    serviceEnv: {
-      KAFKA_BROKERS: s.kafkaBrokers.join(','),
-      MONGO_URL: s.mongoUrl,
-      ...(s.schemaRegistryUrl ? { SCHEMA_REGISTRY_URL: s.schemaRegistryUrl } : {}),
-      JWT_SECRET: s.jwtSecret,
-      JWKS_URL: s.jwks.jwksUrl,
-      JWT_ISSUER: s.jwtIssuer,
-      JWT_AUDIENCE: s.jwtAudience,
-      ...serviceEnv,
-    },
+    serviceEnv: s.serviceEnv,
     outbound: { partnerPort, dnsServer: dns.server, names: OUTBOUND_NAMES },
   });
   return async () => {

@@ -19,6 +19,18 @@ export function createMetrics(service: string) {
       labelNames: ['group', 'topic', 'partition'],
       registers: [registry],
     }),
+    consumerGeneration: new Gauge({
+      name: 'botwot_consumer_group_generation',
+      help: "The consumer group's generation this member last joined: it moves at every rebalance",
+      labelNames: ['group'],
+      registers: [registry],
+    }),
+    consumerJoins: new Counter({
+      name: 'botwot_consumer_group_joins_total',
+      help: 'Times this member joined (or rejoined) its group',
+      labelNames: ['group'],
+      registers: [registry],
+    }),
     deadLetters: new Counter({
       name: 'botwot_dead_letters_total',
       help: 'Messages sent to the dead-letter topic, by source topic and cause (invalid_event, handler_failed, output_too_large)',

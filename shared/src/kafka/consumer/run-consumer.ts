@@ -115,6 +115,8 @@ export async function runConsumer<T extends ConsumedTopic, R = never>(opts: Cons
   consumer.on(consumer.events.GROUP_JOIN, (e) => {
     running = true;
     membership = { generationId: e.payload.generationId, memberId: e.payload.memberId };
+    opts.metrics.consumerGeneration.set({ group: opts.groupId }, e.payload.generationId);
+    opts.metrics.consumerJoins.inc({ group: opts.groupId });
     assignment.joined(e.payload.memberAssignment);
     cycle.poke();
   });
