@@ -66,7 +66,7 @@ describe('several replicas of every service', () => {
     await waitForEnds(orgId, load.accepted.map((a) => a.executionId), 300_000);
     await waitForDrain(180_000);
     const { figures, problems } = await verifyOutcome(orgId, load.accepted, load.rejected.length);
-    summary('replicas: kill one of two, add a third orchestrator', figures, Date.now() - t0);
+    summary('replicas: kill one of two, add a third orchestrator', { ...figures }, Date.now() - t0);
     expect(problems).toEqual([]);
     expect(figures.completed).toBe(load.accepted.length);
   }, LONG);
