@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { defineEvent } from './envelope.js';
 import { userIdSchema } from './tenant-ids.js';
-import { stepDefinitionSchema, TRIGGER_TYPES } from './step-definition.js';
+import { TRIGGER_TYPES } from '../nodes/triggers.js';
+import { stepDefinitionSchema } from './step-definition.js';
 
 const json = z.record(z.string(), z.unknown());
 const isoDate = z.iso.datetime();

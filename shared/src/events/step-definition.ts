@@ -1,16 +1,12 @@
 import { z } from 'zod';
 
-/** Node types, by category, exactly as the seed names them. */
-export const TRIGGER_TYPES = ['whatsapp', 'email', 'voice'] as const;
-export const AGENT_TYPES = ['conversational', 'decision', 'reasoning'] as const;
-export const ACTION_TYPES = ['send_whatsapp', 'send_email', 'initiate_call', 'update_crm'] as const;
-export const UTILITY_TYPES = ['text_gen', 'sentiment', 'intent', 'vulnerability', 'reason', 'custom'] as const;
-export const STEP_TYPES = ['trigger', 'agent', 'action', 'utility'] as const;
+// Node types are defined in shared/src/nodes (one definition each); these lists come from there.
+export { ACTION_TYPES, type ActionType } from '../nodes/actions.js';
+export { AGENT_TYPES, type AgentType } from '../nodes/agents.js';
+export { TRIGGER_TYPES, type TriggerType } from '../nodes/triggers.js';
+export { UTILITY_TYPES, type UtilityType } from '../nodes/utilities.js';
 
-export type TriggerType = (typeof TRIGGER_TYPES)[number];
-export type AgentType = (typeof AGENT_TYPES)[number];
-export type ActionType = (typeof ACTION_TYPES)[number];
-export type UtilityType = (typeof UTILITY_TYPES)[number];
+export const STEP_TYPES = ['trigger', 'agent', 'action', 'utility'] as const;
 export type StepType = (typeof STEP_TYPES)[number];
 /** The categories that have a runner (triggers run inline in the orchestrator). */
 export type RunnerCategory = Exclude<StepType, 'trigger'>;

@@ -4,7 +4,8 @@ import type { Handler } from '../kafka/handlers.js';
 import type { Outgoing } from '../kafka/publisher.js';
 import { lazyChild, type Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
-import { jsonBytes, LIMITS, parseNodeConfig, renderConfig, TemplateTooLargeError, truncated, type NodeConfig, type NodeKey, type TemplateScope } from '../workflow/index.js';
+import { nodeRegistry, type NodeConfig, type NodeKey, type NodeRegistry } from '../nodes/registry.js';
+import { jsonBytes, LIMITS, renderConfig, TemplateTooLargeError, truncated, type TemplateScope } from '../workflow/index.js';
 import { DEFAULT_RETRY, runWithRetry, type Try } from './retry.js';
 
 type StepCommand = EventOf<'step.command'>;
@@ -37,7 +38,8 @@ type Outcome = { output: Record<string, unknown> } | { error: StepError };
  * and retry policy, check the output against its limit, and answer with `step.completed` or
  * `step.failed` (deterministic ids, so a redelivery changes nothing).
  */
-export function createStepCommandHandler(deps: { executors: NodeExecutors; metrics: Metrics; now?: () => number; maxOutputBytes?: number }): Handler<StepCommand> {
+export function createStepCommandHandler(deps: { executors: NodeExecutors; metrics: Metrics; now?: () => number; maxOutputBytes?: number; registry?: NodeRegistry }): Handler<StepCommand> {
+  const registry = deps.registry ?? nodeRegistry;
   const now = deps.now ?? Date.now;
   const outputLimit = Math.min(LIMITS.stepOutputBytes, deps.maxOutputBytes ?? Number.POSITIVE_INFINITY);
   return async (command, ctx) => {
@@ -70,9 +72,9 @@ export function createStepCommandHandler(deps: { executors: NodeExecutors; metri
       return [{ topic: TOPICS.stepResults, key: executionId, event }];
     };
 
-    const parsed = parseNodeConfig(step);
+    const parsed = registry.parse(step);
     if (!parsed.ok) return finish(step.config, { error: nonRetryable('INVALID_CONFIG', parsed.problems.join('; ')) }, []);
-    const executor = deps.executors[parsed.key] as NodeExecutor<NodeKey> | undefined;
+    const executor = (deps.executors as Record<string, NodeExecutor<NodeKey> | undefined>)[parsed.key];
     if (!executor) return finish(step.config, { error: nonRetryable('UNSUPPORTED_NODE', `this runner does not run ${parsed.key}`) }, []);
 
     let rendered: { value: Record<string, unknown>; missing: string[] };

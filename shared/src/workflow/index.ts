@@ -1,7 +1,5 @@
-export * from './node-config.js';
 export * from './route-next-step.js';
 export * from './template.js';
-export * from './trigger-data.js';
 export * from './validate-workflow.js';
 export * from './limits.js';
 export * from './senders.js';

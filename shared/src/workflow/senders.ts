@@ -1,5 +1,5 @@
 import type { StepDefinition } from '../events/index.js';
-import { parseNodeConfig } from './node-config.js';
+import { nodeRegistry } from '../nodes/registry.js';
 import type { ValidationIssue } from './validate-workflow.js';
 
 /** The kinds of sender an org registers: WhatsApp phone number ids and email addresses. */
@@ -45,7 +45,7 @@ export function sendersNamedBy(steps: StepDefinition[]): { senders: NamedSender[
   const senders: NamedSender[] = [];
   const problems: ValidationIssue[] = [];
   for (const step of steps) {
-    const parsed = parseNodeConfig(step);
+    const parsed = nodeRegistry.parse(step);
     if (!parsed.ok) continue;
     const named =
       parsed.key === 'action/send_whatsapp'

@@ -1,5 +1,5 @@
 import type { StepDefinition } from '../events/index.js';
-import { parseNodeConfig } from './node-config.js';
+import { nodeRegistry, type NodeRegistry } from '../nodes/registry.js';
 
 export interface ValidationIssue {
   stepId?: string;
@@ -19,7 +19,7 @@ function targetsOf(step: StepDefinition): string[] {
  * step connected) plus: exactly one trigger, known node types with valid config, unique ids,
  * no dangling targets, nothing unreachable from the trigger, no cycles.
  */
-export function validateWorkflow(steps: StepDefinition[]): { valid: boolean; errors: ValidationIssue[] } {
+export function validateWorkflow(steps: StepDefinition[], registry: NodeRegistry = nodeRegistry): { valid: boolean; errors: ValidationIssue[] } {
   const errors: ValidationIssue[] = [];
   if (steps.length === 0) return { valid: false, errors: [{ message: 'Workflow has no steps' }] };
 
@@ -37,7 +37,7 @@ export function validateWorkflow(steps: StepDefinition[]): { valid: boolean; err
     if (!step.config || Object.keys(step.config).length === 0) {
       errors.push({ stepId: step.stepId, message: `Step ${step.stepId} is not configured` });
     } else {
-      const parsed = parseNodeConfig(step);
+      const parsed = registry.parse(step);
       if (!parsed.ok) for (const p of parsed.problems) errors.push({ stepId: step.stepId, message: `Step ${step.stepId}: ${p}` });
     }
     const connected = !!step.nextStepId || (step.routes?.length ?? 0) > 0;

@@ -1,6 +1,6 @@
 import { commandTopic, createEvent, ids, TOPICS, variablesOf, type ExecutionState } from '@botwot/shared/events';
 import type { Outgoing } from '@botwot/shared/kafka';
-import { nodeTypeOf } from '@botwot/shared/workflow';
+import { nodeRegistry } from '@botwot/shared/nodes';
 import type { Transition } from './transitions.js';
 
 export interface ExecutionRef {
@@ -31,7 +31,7 @@ export function emit(ref: ExecutionRef, t: Transition, now: number): Outgoing[] 
         event: createEvent('step.command', {
           ...base,
           eventId: ids.commandEvent(ref.executionId, next.step.stepId, state.stepOrder),
-          data: { step: next.step, stepType: next.step.stepType, nodeType: nodeTypeOf(next.step) ?? 'unknown', state },
+          data: { step: next.step, stepType: next.step.stepType, nodeType: nodeRegistry.subtypeOf(next.step) ?? 'unknown', state },
         }),
       });
       break;

@@ -8,7 +8,8 @@ import {
   variablesOf,
 } from '@botwot/shared/events';
 import type { WorkflowVersion } from '@botwot/shared/db';
-import { jsonBytes, LIMITS, nextStepAfterSuccess, truncated, shapeTriggerData, validateWorkflow } from '@botwot/shared/workflow';
+import { TRIGGER_NODES } from '@botwot/shared/nodes';
+import { jsonBytes, LIMITS, nextStepAfterSuccess, truncated, validateWorkflow } from '@botwot/shared/workflow';
 
 /**
  * The execution state machine: pure functions of (state, workflow version, now) that return what
@@ -86,7 +87,7 @@ export function start(input: { request: Request; workflow: WorkflowVersion | nul
   const trigger = workflow.steps.find((s) => s.stepType === 'trigger');
   if (!trigger) return fail('INVALID_WORKFLOW', 'workflow has no trigger step');
   const triggerType = trigger.config.triggerType as TriggerType;
-  const output = shapeTriggerData(triggerType, request.triggerData, new Date(now));
+  const output = TRIGGER_NODES[triggerType].shape(request.triggerData, new Date(now));
   const record: StepRecord = {
     workflowId: request.workflowId,
     stepId: trigger.stepId,

@@ -1,0 +1,10 @@
+import type { BotCoreClient } from '@botwot/shared/http';
+import type { NodeExecutor } from '@botwot/shared/runner';
+
+/** utility `intent`: BotCore /intent, its answer in the seed's output fields. */
+export const createIntent =
+  (deps: { botcore: BotCoreClient }): NodeExecutor<'utility/intent'> =>
+  async ({ config, signal, orgId }) => {
+    const r = await deps.botcore.intent(config.inputText, { signal, orgId });
+    return { intent: r.intent, confidence: r.confidence };
+  };
