@@ -57,6 +57,11 @@ export function errorForStatus(status: number, provider: string, detail: string,
   return nonRetryable(`UPSTREAM_${status}`, `${provider} answered ${status}: ${detail}`, provider);
 }
 
+/** The step ran out of time (its timeout or the execution's deadline): trying again cannot help. */
+export function stepTimeout(): StepError {
+  return new StepError({ kind: 'non_retryable', code: 'STEP_TIMEOUT', message: 'Step execution timeout' });
+}
+
 /** Anything thrown that is not a StepError is treated as retryable (the unknown is transient until proven otherwise). */
 export function toStepError(error: unknown, provider?: string): StepError {
   if (error instanceof StepError) return error;

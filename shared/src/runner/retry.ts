@@ -1,5 +1,5 @@
 import { retryPolicySchema, type RetryPolicy } from '../events/index.js';
-import { StepError, toStepError } from '../errors/index.js';
+import { StepError, stepTimeout, toStepError } from '../errors/index.js';
 import { backoffDelay, sleep } from '../async/index.js';
 
 export interface Try {
@@ -34,17 +34,13 @@ export async function runWithRetry<T>(
       tries.push({ at: new Date(started).toISOString(), ok: true, durationMs: Date.now() - started });
       return { ok: true, value, tries };
     } catch (raw) {
-      const error = opts.signal.aborted && !(raw instanceof StepError) ? timeoutError() : toStepError(raw);
+      const error = opts.signal.aborted && !(raw instanceof StepError) ? stepTimeout() : toStepError(raw);
       tries.push({ at: new Date(started).toISOString(), ok: false, error: `${error.code}: ${error.message}`, durationMs: Date.now() - started });
       if (!error.retryable || n >= opts.policy.maxAttempts || opts.signal.aborted) return { ok: false, error, tries };
       const wait = error.kind === 'retry_after' ? (error.retryAfterMs ?? 1000) : backoffMs(opts.policy, n);
       if (Date.now() + wait >= opts.deadline) return { ok: false, error, tries };
       await sleep(wait, opts.signal);
-      if (opts.signal.aborted) return { ok: false, error: timeoutError(), tries };
+      if (opts.signal.aborted) return { ok: false, error: stepTimeout(), tries };
     }
   }
-}
-
-function timeoutError(): StepError {
-  return new StepError({ kind: 'non_retryable', code: 'STEP_TIMEOUT', message: 'Step execution timeout' });
 }

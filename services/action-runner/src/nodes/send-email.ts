@@ -1,6 +1,6 @@
 import { untilAborted } from '@botwot/shared/async';
 import type { ChannelOwners } from '@botwot/shared/db';
-import { nonRetryable, retryable, type StepError } from '@botwot/shared/errors';
+import { nonRetryable, retryable, stepTimeout, type StepError } from '@botwot/shared/errors';
 import type { BreakerPool } from '@botwot/shared/http';
 import type { NodeExecutor } from '@botwot/shared/runner';
 import type { Transporter } from 'nodemailer';
@@ -28,7 +28,7 @@ export function createSendEmail(deps: { transport: Transporter; breakers: Breake
         // nodemailer takes no signal: stop waiting at the step's deadline (the step then times out)
         return await untilAborted(deps.transport.sendMail({ ...mail, messageId, headers: { 'X-Idempotency-Key': idempotencyKey } }), signal);
       } catch (error) {
-        if (signal.aborted) throw error;
+        if (signal.aborted) throw stepTimeout();
         throw smtpError(error);
       }
     });
