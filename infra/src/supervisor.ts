@@ -205,7 +205,8 @@ class Supervised implements ManagedProcess {
   async kill(signal: NodeJS.Signals = "SIGKILL"): Promise<void> {
     const pid = this.pid;
     if (pid === undefined) return;
-    this.stopping = true;
+    // SIGSTOP/SIGCONT pause and resume it (fault tests): it is not stopping
+    if (signal !== "SIGSTOP" && signal !== "SIGCONT") this.stopping = true;
     const tree = this.treeOf(pid);
     signalGroup(pid, signal);
     for (const descendant of tree) signalGroup(descendant, signal);

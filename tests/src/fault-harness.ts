@@ -37,17 +37,44 @@ export interface LoadResult {
 }
 
 /**
- * Posts executions with `concurrency` lanes until `count` are accepted (202). A rejected POST
- * (gateway down, 5xx) is not counted as started; its lane backs off briefly, as a client would.
- * `onAccepted` sees the running total, so a test can strike when a share of the load is in.
+ * Posts executions until `count` are accepted (202): with `ratePerSecond`, open loop at that rate
+ * (each request on schedule, whether earlier ones have answered or not); otherwise with
+ * `concurrency` lanes. A rejected POST (gateway down, 5xx) is not counted as started; it is sent
+ * again after a short back-off, as a client would. `onAccepted` sees the running total, so a test
+ * can strike when a share of the load is in.
  */
 export async function runLoad(
   api: Api,
   workflowId: string,
-  opts: { count: number; concurrency: number; tag: string; onAccepted?: (total: number) => void },
+  opts: { count: number; concurrency: number; ratePerSecond?: number; tag: string; onAccepted?: (total: number) => void },
 ): Promise<LoadResult> {
   const accepted: Accepted[] = [];
   const rejected: LoadResult['rejected'] = [];
+  if (opts.ratePerSecond) {
+    const t0 = Date.now();
+    const one = async (i: number) => {
+      const wait = t0 + (i * 1000) / (opts.ratePerSecond as number) - Date.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      const ref = `${opts.tag}-${randomUUID().slice(0, 8)}`;
+      const triggerData = { phone_number: `+1555${String(i).padStart(7, '0')}`, message_text: `hello ref=${ref}`, message_id: `wamid.${ref}` };
+      for (let attempt = 1; attempt <= 60; attempt++) {
+        try {
+          const res = await api.post(`/workFlow/${workflowId}/execute`, { triggerData });
+          if (res.status === 202 && typeof res.body?.executionId === 'string') {
+            accepted.push({ executionId: res.body.executionId, ref, acceptedAt: Date.now() });
+            opts.onAccepted?.(accepted.length);
+            return;
+          }
+          rejected.push({ status: res.status });
+        } catch (error) {
+          rejected.push({ error: String((error as Error & { cause?: { code?: string } }).cause?.code ?? (error as Error).message) });
+        }
+        await new Promise((r) => setTimeout(r, 250 * Math.min(attempt, 8)));
+      }
+    };
+    await Promise.all(Array.from({ length: opts.count }, (_, i) => one(i)));
+    return { accepted, rejected };
+  }
   let issued = 0;
   const maxAttempts = opts.count * 20;
   let attempts = 0;

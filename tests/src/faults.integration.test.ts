@@ -21,6 +21,9 @@ import {
  */
 
 const EXECUTIONS = 200;
+// the kills and the poison drill: 100 executions/s offered, open loop, while the fault strikes
+const UNDER_LOAD = 400;
+const RATE = 100;
 const CONCURRENCY = 8;
 const LONG = 600_000;
 
@@ -77,11 +80,12 @@ describe('faults: nothing lost, nothing twice', () => {
       return { killAt, downMs: Date.now() - killAt };
     };
     const load = await runLoad(drill.api, drill.workflowId, {
-      count: EXECUTIONS,
+      count: UNDER_LOAD,
       concurrency: CONCURRENCY,
+      ratePerSecond: RATE,
       tag,
       onAccepted: (n) => {
-        if (!strike && n >= EXECUTIONS / 3) strike = hit();
+        if (!strike && n >= UNDER_LOAD / 4) strike = hit();
       },
     });
     expect(strike, 'the fault was injected').toBeDefined();
@@ -105,7 +109,7 @@ describe('faults: nothing lost, nothing twice', () => {
     summary(name, { ...figures, inFlightAtFault: inFlight, ...extra, phases }, Date.now() - started);
     expect(inFlight, 'executions in flight when the fault struck').toBeGreaterThan(0);
     expect(problems).toEqual([]);
-    expect(figures.completed + figures.failed).toBe(EXECUTIONS);
+    expect(figures.completed + figures.failed).toBe(load.accepted.length);
     // No dependency failed here, so a failure would mean work was lost until a deadline or mishandled.
     expect(figures.failureCodes).toEqual({});
     return figures;
@@ -115,7 +119,7 @@ describe('faults: nothing lost, nothing twice', () => {
     it(`SIGKILL ${target} mid-run and restart it: every execution ends once, no duplicate logs or messages`, async () => {
       const started = Date.now();
       const { load, orgId, killAt, downMs } = await killMidRun(target, `kill-${target}`);
-      expect(load.accepted).toHaveLength(EXECUTIONS);
+      expect(load.accepted).toHaveLength(UNDER_LOAD);
       if (target === 'gateway') {
         // Requests made while it was down failed visibly (connection refused/reset or 5xx) and were not counted.
         expect(load.rejected.length).toBeGreaterThan(0);
@@ -128,7 +132,7 @@ describe('faults: nothing lost, nothing twice', () => {
   it('SIGKILL the Kafka broker mid-run and restart it: every execution ends once, no duplicates', async () => {
     const started = Date.now();
     const { load, orgId, killAt, downMs } = await killMidRun('kafka', 'kill-kafka');
-    expect(load.accepted).toHaveLength(EXECUTIONS);
+    expect(load.accepted).toHaveLength(UNDER_LOAD);
     await checkNothingLostNothingTwice('SIGKILL kafka', orgId, load, killAt, { downMs }, started);
   }, LONG);
 
@@ -257,12 +261,12 @@ describe('faults: nothing lost, nothing twice', () => {
     const publishing = (async () => {
       // 20 batches of 50, each released as the normal load progresses, so poison and work interleave
       for (let b = 0; b < 20; b++) {
-        await waitUntil('the normal load to progress', 120_000, async () => (acceptedSoFar >= (b * EXECUTIONS) / 20 ? { done: undefined } : { progress: `${acceptedSoFar}` }));
+        await waitUntil('the normal load to progress', 120_000, async () => (acceptedSoFar >= (b * UNDER_LOAD) / 20 ? { done: undefined } : { progress: `${acceptedSoFar}` }));
         const batch = all.slice(b * 50, b * 50 + 50);
         await producer.sendBatch({ topicMessages: topics.map((topic) => ({ topic, messages: batch.filter((p) => p.topic === topic).map(({ key, value }) => ({ key, value })) })) });
       }
     })();
-    const load = await runLoad(api, workflowId, { count: EXECUTIONS, concurrency: CONCURRENCY, tag: 'poison', onAccepted: (n) => (acceptedSoFar = n) });
+    const load = await runLoad(api, workflowId, { count: UNDER_LOAD, concurrency: CONCURRENCY, ratePerSecond: RATE, tag: 'poison', onAccepted: (n) => (acceptedSoFar = n) });
     await publishing;
     await producer.disconnect();
 
@@ -280,7 +284,7 @@ describe('faults: nothing lost, nothing twice', () => {
     summary('poison x1000', { poisonSent: all.length, deadLettered: dead.size, deadLetterCopies: deadTotal, ...figures }, Date.now() - started);
 
     expect(problems).toEqual([]);
-    expect(figures.completed).toBe(EXECUTIONS);
+    expect(figures.completed).toBe(UNDER_LOAD);
     expect(dead.size, 'distinct poison messages on the dead-letter topic').toBe(1_000);
     expect(deadTotal, 'each dead-lettered once').toBe(1_000);
     const reasons = { 'not-json': /undecodable/, 'bad-schema': /^invalid "/, 'unknown-type': /unknown event type "execution.exploded"/, 'wrong-type': /does not belong on/ };
