@@ -63,6 +63,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
     // small breaker windows so tests can open and close them in seconds
     BOTCORE_BREAKER_RESET_MS: '2000',
     BOTCORE_BREAKER_MIN_CALLS: '5',
+    // CRM breakers (per org) open after 3 failures and stay open a minute, so a loaded machine cannot outrun them
+    CRM_BREAKER_MIN_CALLS: '3',
+    CRM_BREAKER_RESET_MS: '60000',
     // limits far above what the tests do; security tests start their own replicas with low ones
     RATE_LIMIT_PER_SECOND: '500',
     RATE_LIMIT_BURST: '2000',

@@ -186,10 +186,10 @@ describe('security: fair limits', () => {
         return { status: execution.status as string, code: logs.find((l: any) => l.stepId === 'crm')?.error?.code as string | undefined };
       };
 
-      // 12 failing calls for org A at once: the CRM breaker opens after 10 in its 10 s window (the defaults)
-      const wave = await Promise.all(Array.from({ length: 12 }, () => runOnce(a, failing)));
+      // failing calls for org A at once: the test stack's CRM breakers open after 3 failures in 10 s and stay open a minute
+      const wave = await Promise.all(Array.from({ length: 6 }, () => runOnce(a, failing)));
       const reached = wave.filter((r) => r.code === 'UPSTREAM_503').length;
-      expect(reached, JSON.stringify(wave)).toBeGreaterThanOrEqual(10);
+      expect(reached, JSON.stringify(wave)).toBeGreaterThanOrEqual(3);
       expect(wave.every((r) => r.code === 'UPSTREAM_503' || r.code === 'BREAKER_OPEN')).toBe(true);
       // then A and B call the same provider at the same time, until A's call is refused by its open breaker
       const rounds: { a: string | undefined; b: { status: string; code: string | undefined } }[] = [];
