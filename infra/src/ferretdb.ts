@@ -28,6 +28,22 @@ export type FerretDbBackend = { handler: "sqlite" } | { handler: "postgresql"; p
 
 export const FERRETDB_DEFAULT_PORT = 27117;
 
+/**
+ * PostgreSQL connections FerretDB may hold. FerretDB 1.24 runs an update (update, findAndModify,
+ * upsert) on two of them at once: the query's cursor stays open while each matched document is
+ * written through a second one. With its default of 50, 25 updates waiting for their second
+ * connection while others hold the first deadlock the server for good (seen under load after a
+ * gateway restart). Every service's driver pool is bounded (MONGO_MAX_POOL_SIZE, 10): 400 covers
+ * twice the operations of three replicas of each service, with room for tools and tests.
+ */
+export const FERRETDB_POOL_MAX_CONNS = 400;
+
+function withPoolSize(url: string): string {
+  const u = new URL(url);
+  if (!u.searchParams.has("pool_max_conns")) u.searchParams.set("pool_max_conns", String(FERRETDB_POOL_MAX_CONNS));
+  return u.toString();
+}
+
 /** Starts FerretDB (MongoDB wire protocol) on SQLite or on PostgreSQL as a local process. */
 export async function startFerretDb(opts: StartFerretDbOptions): Promise<MongoServer> {
   const log: Log = opts.log ?? defaultLog;
@@ -47,7 +63,7 @@ export async function startFerretDb(opts: StartFerretDbOptions): Promise<MongoSe
   const backendArgs =
     backend.handler === "sqlite"
       ? ["--handler=sqlite", `--sqlite-url=file:${sqliteDir}/`]
-      : ["--handler=postgresql", `--postgresql-url=${backend.postgresqlUrl}`];
+      : ["--handler=postgresql", `--postgresql-url=${withPoolSize(backend.postgresqlUrl)}`];
 
   await assertPortFree(port, name);
   const proc = await startProcess({

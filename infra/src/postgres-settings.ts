@@ -26,7 +26,8 @@ export function postgresSettings(o: { port: number; socketDir: string }): string
     "random_page_cost=1.1",
     "jit=off",
     "huge_pages=off",
-    "max_connections=100",
+    // FerretDB's pool (FERRETDB_POOL_MAX_CONNS) plus room for tools and psql
+    "max_connections=450",
     "log_min_messages=warning",
     "log_checkpoints=off",
   ];

@@ -30,7 +30,7 @@ const logger = createLogger('dlq-tool', config.LOG_LEVEL, process.stderr);
 const kafka = createKafka({ brokers: brokerList(config.KAFKA_BROKERS), clientId: 'botwot-dlq-tool', logger });
 const tool = createDlqTool({
   kafka,
-  connectMongo: () => connectMongo(config.MONGO_URL, { appName: 'botwot-dlq-tool' }),
+  connectMongo: () => connectMongo(config.MONGO_URL, { appName: 'botwot-dlq-tool', maxPoolSize: config.MONGO_MAX_POOL_SIZE }),
   wireFormat: config.SCHEMA_REGISTRY_URL !== 'off',
   readTimeoutMs: config.DLQ_READ_TIMEOUT_MS,
 });

@@ -10,7 +10,7 @@ import { createActionNodes } from './nodes/index.js';
 /** Composition root: runs action steps (WhatsApp, email, call, CRM), each downstream behind per-org breakers. */
 const config = readConfig();
 const rt = await createKafkaRuntime('action-runner', config);
-const mongo = await connectMongo(config.MONGO_URL, { appName: 'action-runner' });
+const mongo = await connectMongo(config.MONGO_URL, { appName: 'action-runner', maxPoolSize: config.MONGO_MAX_POOL_SIZE });
 const owners = createChannelOwners(createModels(mongo), { cacheMs: config.CHANNEL_CACHE_MS });
 
 const settings = (prefix: string) => breakerSettingsFrom(config, prefix);

@@ -24,7 +24,7 @@ await runService({
   logger: rt.logger,
   shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
   start: async () => {
-    const mongo = await connectMongo(config.MONGO_URL, { appName: 'gateway' });
+    const mongo = await connectMongo(config.MONGO_URL, { appName: 'gateway', maxPoolSize: config.MONGO_MAX_POOL_SIZE });
     const models = createModels(mongo);
     await syncIndexes(models.Workflow as never, models.WorkflowStep as never, models.ExecutionRequest as never, models.OrgChannel as never);
     const publisher = await createPublisher(rt.kafka, rt.codec);

@@ -6,6 +6,8 @@ export const schema = baseEnvSchema.extend(mongoEnvSchema.shape).extend({
   SWEEP_INTERVAL_MS: z.coerce.number().int().min(100).default(10_000),
   /** ms past the deadline before the sweeper fails an execution (the orchestrator fails most on time itself) */
   SWEEP_GRACE_MS: z.coerce.number().int().min(0).default(5_000),
+  /** days an ended execution and its step logs are kept, counted by its start day; 0 keeps them forever */
+  EXECUTION_RETENTION_DAYS: z.coerce.number().int().min(0).default(0),
 });
 
 export type LogSinkConfig = z.infer<typeof schema>;

@@ -6,6 +6,7 @@ import { createKafkaRuntime, every, runService, stopInReverse } from '@botwot/sh
 import { readConfig } from './config.js';
 import { createDeadlineSweeper } from './deadline-sweeper.js';
 import { createHandlers } from './handlers/index.js';
+import { createRetentionSweep } from './retention.js';
 import { createRowWriter } from './write-rows.js';
 
 /** Composition root: the only writer of workflow_executions, execution_logs and their counters. */
@@ -16,7 +17,7 @@ await runService({
   logger: rt.logger,
   shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
   start: async () => {
-    const mongo = await connectMongo(config.MONGO_URL, { appName: 'log-sink' });
+    const mongo = await connectMongo(config.MONGO_URL, { appName: 'log-sink', maxPoolSize: config.MONGO_MAX_POOL_SIZE });
     const models = createModels(mongo);
     await syncIndexes(models.Execution as never, models.ExecutionLog as never);
     const consumer = await runConsumer({
@@ -36,11 +37,15 @@ await runService({
       createDeadlineSweeper({ models, publisher, logger: rt.logger, graceMs: config.SWEEP_GRACE_MS, batchSize: 500 }),
       rt.logger,
     );
+    const retention =
+      config.EXECUTION_RETENTION_DAYS > 0
+        ? every(3_600_000, createRetentionSweep({ models, retentionDays: config.EXECUTION_RETENTION_DAYS, logger: rt.logger }), rt.logger)
+        : { stop: async () => undefined };
     const ops = await startOpsServer(config.OPS_PORT, {
       metrics: rt.metrics,
       readiness: async () => ({ kafka: consumer.isRunning() && (await kafkaReachable(rt.admin)), mongo: await mongoReachable(mongo) }),
     });
     rt.logger.info({ opsPort: ops.port }, 'ops endpoints listening');
-    return stopInReverse(rt.logger, () => rt.admin.disconnect(), () => mongo.close(), consumer, () => publisher.close(), sweeper, () => ops.close());
+    return stopInReverse(rt.logger, () => rt.admin.disconnect(), () => mongo.close(), consumer, () => publisher.close(), sweeper, retention, () => ops.close());
   },
 });

@@ -16,7 +16,7 @@ await runService({
   logger: rt.logger,
   shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
   start: async () => {
-    const mongo = await connectMongo(config.MONGO_URL, { appName: 'orchestrator' });
+    const mongo = await connectMongo(config.MONGO_URL, { appName: 'orchestrator', maxPoolSize: config.MONGO_MAX_POOL_SIZE });
     const models = createModels(mongo);
     const consumer = await runConsumer({
       ...rt,

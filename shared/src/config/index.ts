@@ -64,6 +64,12 @@ export const baseEnvSchema = z.object({
 export const mongoEnvSchema = z.object({
   /** MongoDB (or wire-compatible) connection string */
   MONGO_URL: localDefault(z.string().min(1), 'mongodb://127.0.0.1:27117/botwot'),
+  /**
+   * most operations this process runs on the database at once (connections in the driver's pool).
+   * FerretDB needs two PostgreSQL connections for an update (the query and the write), so the sum
+   * of every process's pool times two must stay under FerretDB's `pool_max_conns` (docs/storage.md).
+   */
+  MONGO_MAX_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
 });
 
 /**

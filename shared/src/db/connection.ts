@@ -1,11 +1,12 @@
 import mongoose, { type Connection } from 'mongoose';
 
 /** Opens a dedicated connection (never the global mongoose one) and waits until it is usable. */
-export async function connectMongo(url: string, opts: { appName: string }): Promise<Connection> {
+export async function connectMongo(url: string, opts: { appName: string; maxPoolSize?: number }): Promise<Connection> {
   const conn = mongoose.createConnection(url, {
     appName: opts.appName,
     serverSelectionTimeoutMS: 5_000,
-    maxPoolSize: 20,
+    // bounded on purpose: see MONGO_MAX_POOL_SIZE
+    maxPoolSize: opts.maxPoolSize ?? 10,
     autoIndex: false,
   });
   await conn.asPromise();

@@ -13,12 +13,17 @@ export function expiredDays(now: number, retentionDays: number, lookbackDays = 3
   return days;
 }
 
-/** Deletes the records of every expired day from one collection; returns how many went. */
+/** The first moment kept: midnight UTC of the oldest day inside `retentionDays`. */
+export function retainedFrom(now: number, retentionDays: number): Date {
+  return new Date(`${utcDay(now - (retentionDays - 1) * DAY_MS)}T00:00:00.000Z`);
+}
+
+/** Deletes the records of every expired day from one collection (narrowed by `where`); returns how many went. */
 export async function deleteExpiredDays(
   collection: { deleteMany(filter: { day: string }): Promise<{ deletedCount?: number }> },
-  opts: { now: number; retentionDays: number },
+  opts: { now: number; retentionDays: number; lookbackDays?: number; where?: Record<string, unknown> },
 ): Promise<number> {
   let deleted = 0;
-  for (const day of expiredDays(opts.now, opts.retentionDays)) deleted += (await collection.deleteMany({ day })).deletedCount ?? 0;
+  for (const day of expiredDays(opts.now, opts.retentionDays, opts.lookbackDays)) deleted += (await collection.deleteMany({ ...opts.where, day })).deletedCount ?? 0;
   return deleted;
 }

@@ -131,7 +131,8 @@ executionLogSchema.index({ day: 1 });
 /**
  * Per workflow: how many executions started and how many ended in each status, written by the
  * one log-sink member that owns the workflow's partition. `applied` is the last offset applied per
- * partition, so a redelivered event is not counted twice.
+ * partition, so a redelivered event is not counted twice. `retainedFrom` is set by retention:
+ * executions that started before it have been deleted, so lists count from there.
  */
 const executionStatsSchema = new Schema(
   {
@@ -140,6 +141,7 @@ const executionStatsSchema = new Schema(
     seq: { type: Number, required: true },
     ended: { type: mixed, required: true },
     applied: { type: mixed, required: true },
+    retainedFrom: { type: Date },
   },
   { timestamps: true, collection: 'workflow_execution_stats', versionKey: false, minimize: false },
 );
@@ -181,6 +183,8 @@ export interface ExecutionStatsDoc {
   ended: Record<EndedStatus, number>;
   /** last offset applied, by partition of the execution-events topic */
   applied: Record<string, number>;
+  /** executions that started before this were deleted by retention */
+  retainedFrom?: Date;
 }
 
 export interface Models extends SecurityModels {

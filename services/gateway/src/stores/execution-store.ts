@@ -23,6 +23,10 @@ export interface ExecutionStore {
 type Row = ExecutionDoc & { _id: string };
 const INTERNAL = { seq: 0, page: 0, statusSeq: 0, statusPage: 0, endEventId: 0, day: 0 } as const;
 
+function laterOf(a: Date | undefined, b: Date | undefined): Date | undefined {
+  return a && b ? (a > b ? a : b) : (a ?? b);
+}
+
 function executionView(row: Row): ExecutionView {
   const { _id, seq: _s, page: _p, statusSeq: _ss, statusPage: _sp, endEventId: _e, day: _d, ...rest } = row;
   return { id: _id, executionId: _id, ...rest, triggerData: fromStorable(rest.triggerData), ...(rest.finalOutput !== undefined ? { finalOutput: fromStorable(rest.finalOutput) } : {}) } as ExecutionView;
@@ -92,7 +96,9 @@ export function createMongoExecutionStore(models: Models): ExecutionStore {
       const stats = (await ExecutionStats.collection.findOne({ _id: q.workflowId, orgId: q.orgId } as never)) as unknown as ExecutionStatsDoc | null;
       if (!stats) return { items: [], total: 0 };
       const top = q.status ? (stats.ended[q.status] ?? 0) : stats.seq;
-      const floor = q.since && top > 0 ? await firstSince(q, top, q.since) : 1;
+      // executions older than retention are gone: count from the first one kept
+      const since = laterOf(q.since, stats.retainedFrom);
+      const floor = since && top > 0 ? await firstSince(q, top, since) : 1;
       const total = Math.max(0, top - floor + 1);
       const hi = top - q.skip;
       const rows = await range(q, Math.max(floor, hi - q.limit + 1), hi);
