@@ -14,11 +14,12 @@ import type { OrgLimiter } from './limits/org-limiter.js';
 import { routeClassOf } from './limits/route-class.js';
 import { channelRoutes } from './routes/channels.js';
 import { executionRoutes, type ExecutionRouteDeps } from './routes/executions.js';
+import { streamRoutes, type StreamRouteDeps } from './routes/streams.js';
 import { workflowRoutes } from './routes/workflows.js';
 import type { SenderCheck } from './sender-check.js';
 import type { ChannelStore } from './stores/channel-store.js';
 
-export interface AppDeps extends ExecutionRouteDeps {
+export interface AppDeps extends ExecutionRouteDeps, StreamRouteDeps {
   auth: AuthSettings;
   bodyLimitBytes: number;
   channels: ChannelStore;
@@ -89,6 +90,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<RequestEnv> {
   };
 
   const workflows = guarded();
+  workflows.route('/', streamRoutes(deps));
   workflows.route('/', executionRoutes(deps));
   workflows.route('/', workflowRoutes(deps));
   app.route('/workFlow', workflows);

@@ -22,7 +22,8 @@ export const errorSchema = z
   })
   .openapi('Error');
 
-export const stepSchema = stepDefinitionSchema.openapi('Step', {
+// rebuilt with this package's z: .openapi() is added to its zod instance, which need not be the shared package's
+export const stepSchema = z.object(stepDefinitionSchema.shape).openapi('Step', {
   example: { stepId: 'decide', stepType: 'agent', config: { agentType: 'decision', inputText: 'Should we approve: {{message_text}}' }, nextStepId: 'review' },
 });
 
