@@ -15,6 +15,7 @@ import { routeClassOf } from './limits/route-class.js';
 import { channelRoutes } from './routes/channels.js';
 import { executionRoutes, type ExecutionRouteDeps } from './routes/executions.js';
 import { streamRoutes, type StreamRouteDeps } from './routes/streams.js';
+import { bulkRetryRoutes } from './routes/bulk-retry.js';
 import { workflowRoutes } from './routes/workflows.js';
 import type { SenderCheck } from './sender-check.js';
 import type { ChannelStore } from './stores/channel-store.js';
@@ -91,6 +92,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<RequestEnv> {
 
   const workflows = guarded();
   workflows.route('/', streamRoutes(deps));
+  workflows.route('/', bulkRetryRoutes(deps));
   workflows.route('/', executionRoutes(deps));
   workflows.route('/', workflowRoutes(deps));
   app.route('/workFlow', workflows);

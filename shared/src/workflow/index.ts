@@ -5,3 +5,4 @@ export * from './trigger-data.js';
 export * from './validate-workflow.js';
 export * from './limits.js';
 export * from './senders.js';
+export * from './side-effects.js';

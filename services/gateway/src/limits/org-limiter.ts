@@ -72,8 +72,8 @@ export function createOrgLimiter(settings: LimitSettings) {
   return {
     specs,
 
-    /** Counts one request of `cls` for `org`, or says how long to wait. */
-    take(cls: RouteClass, org: string): Taken {
+    /** Counts `n` requests (one by default; a bulk retry counts each execution it starts) of `cls` for `org`, or says how long to wait. */
+    take(cls: RouteClass, org: string, n = 1): Taken {
       const spec = specs[cls];
       const t = now();
       const w = Math.floor(t / spec.windowMs);
@@ -87,10 +87,10 @@ export function createOrgLimiter(settings: LimitSettings) {
       }
       roll(e, w);
       const counts = { prev: e.prev + (remote.get(`${key}|${w - 1}`) ?? 0), cur: e.cur + (remote.get(`${key}|${w}`) ?? 0) };
-      if (estimate(counts, fraction) + 1 > spec.limit) {
+      if (estimate(counts, fraction) + n > spec.limit) {
         return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil(waitMs(counts, fraction, spec) / 1000)) };
       }
-      e.cur += 1;
+      e.cur += n;
       return { ok: true };
     },
 

@@ -1,6 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { resumeStateSchema } from '@botwot/shared/events';
 import { asWire, body, createRouter, errors, json } from '../api/openapi.js';
 import { executionLogSchema, executionSchema, executionStatusSchema, executionSummarySchema, pageFields } from '../api/schemas.js';
 import type { AuthEnv } from '../auth.js';
@@ -8,6 +7,7 @@ import { ApiError, notFound } from '../errors.js';
 import type { ExecutionCanceller } from '../cancel-execution.js';
 import { requestFingerprint } from '../idempotency.js';
 import type { OrgLimiter } from '../limits/org-limiter.js';
+import { retryStartOf } from '../retry/retry-of.js';
 import type { ExecutionStarter } from '../start-execution.js';
 import type { ExecutionStore } from '../stores/execution-store.js';
 import type { WorkflowStore } from '../stores/workflow-store.js';
@@ -187,23 +187,8 @@ export function executionRoutes(deps: ExecutionRouteDeps) {
     const original = await deps.executions.get(caller.orgId, executionId, { withResumeState: true });
     if (!original) throw notFound('execution');
     const body = c.req.valid('json');
-    if (original.status === 'running') throw new ApiError(409, 'EXECUTION_RUNNING', 'the execution is still running');
-    const resume = resumeStateSchema.safeParse(original.resumeState);
-    if (body.from === 'failed_step' && (original.status !== 'failed' || !original.failedStepId || !resume.success)) {
-      throw new ApiError(409, 'NO_FAILED_STEP', 'only an execution that failed at a step can be retried from that step');
-    }
-    const started = await deps.start({
-      caller,
-      workflowId: original.workflowId,
-      triggerData: original.triggerData as Record<string, unknown>,
-      mode: original.mode === 'test' ? 'test' : 'live',
-      version: body.version === 'original' ? original.version : undefined,
-      retryOf:
-        body.from === 'failed_step' && resume.success
-          ? { executionId, from: 'failed_step', resumeStepId: original.failedStepId as string, resume: resume.data }
-          : { executionId, from: 'start' },
-      idempotency,
-    });
+    const { resume: _resume, ...retry } = retryStartOf(original, body);
+    const started = await deps.start({ caller, ...retry, idempotency });
     return c.json({ success: true as const, executionId: started.executionId, status: 'running' as const, retryOf: executionId, from: body.from, version: started.version, ...(started.replayed ? { replayed: true as const } : {}) }, 202);
   });
 
