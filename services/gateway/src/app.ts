@@ -16,6 +16,8 @@ import { channelRoutes } from './routes/channels.js';
 import { executionRoutes, type ExecutionRouteDeps } from './routes/executions.js';
 import { streamRoutes, type StreamRouteDeps } from './routes/streams.js';
 import { bulkRetryRoutes } from './routes/bulk-retry.js';
+import { deadLetterRoutes } from './routes/dead-letters.js';
+import type { DlqTool } from '@botwot/shared/dead-letters';
 import { workflowRoutes } from './routes/workflows.js';
 import type { SenderCheck } from './sender-check.js';
 import type { ChannelStore } from './stores/channel-store.js';
@@ -29,6 +31,8 @@ export interface AppDeps extends ExecutionRouteDeps, StreamRouteDeps {
   logger: Logger;
   metrics: Metrics;
   readiness: ReadinessCheck;
+  /** the dead-letter tool's reading, checks and replay, for /workFlow/dead-letters */
+  deadLetters: DlqTool;
 }
 
 /** Counts the request against its org's limit for its route class (reads, writes, executes). */
@@ -91,6 +95,8 @@ export function createApp(deps: AppDeps): OpenAPIHono<RequestEnv> {
   };
 
   const workflows = guarded();
+  // before the workflow routes: /dead-letters is not a workflow id
+  workflows.route('/', deadLetterRoutes(deps));
   workflows.route('/', streamRoutes(deps));
   workflows.route('/', bulkRetryRoutes(deps));
   workflows.route('/', executionRoutes(deps));

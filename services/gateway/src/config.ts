@@ -54,6 +54,8 @@ export const configSchema = baseEnvSchema
     STREAM_RECHECK_MS: z.coerce.number().int().min(100).max(300_000).default(10_000),
     /** ms an execution stream waits for a just-requested execution to be recorded before answering 404 */
     STREAM_OPEN_WAIT_MS: z.coerce.number().int().min(0).max(60_000).default(5_000),
+    /** ms one read of the dead-letter topic (GET /workFlow/dead-letters, replay) may take before the partitions not done are reported */
+    DLQ_READ_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(120_000).default(15_000),
     /** ms a channel-registry answer is cached (a removed sender may still validate this long) */
     CHANNEL_CACHE_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
   })

@@ -3,6 +3,7 @@ import { serve } from '@hono/node-server';
 import { connectMongo, createChannelOwners, createModels, mongoReachable, syncIndexes } from '@botwot/shared/db';
 import { createPublisher, kafkaReachable } from '@botwot/shared/kafka';
 import { createKafkaRuntime, runService, stopInReverse } from '@botwot/shared/service';
+import { createDlqTool } from '@botwot/shared/dead-letters';
 import { createApp } from './app.js';
 import { readConfig } from './config.js';
 import { createExecutionCanceller } from './cancel-execution.js';
@@ -62,6 +63,8 @@ await runService({
       waitMaxSeconds: config.WAIT_MAX_SECONDS,
       feed,
       ended: createEndedReader(executions),
+      // the tool's close() would close this connection: the gateway never calls it
+      deadLetters: createDlqTool({ kafka: rt.kafka, connectMongo: async () => mongo, wireFormat: config.SCHEMA_REGISTRY_URL !== undefined, readTimeoutMs: config.DLQ_READ_TIMEOUT_MS }),
       streams: { heartbeatMs: config.STREAM_HEARTBEAT_MS, recheckMs: config.STREAM_RECHECK_MS, openWaitMs: config.STREAM_OPEN_WAIT_MS, shutdown: stopping.signal },
       auth: {
         secret: config.JWT_SECRET,
