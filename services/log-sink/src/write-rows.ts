@@ -48,7 +48,7 @@ export function createRowWriter(deps: { models: Models; metrics: Metrics; logger
 
     const executions = new Map<string, Doc>();
     const logs: Doc[] = [];
-    const ends: { stats: ExecutionStatsDoc; end: EndRecord }[] = [];
+    const ends: { stats: ExecutionStatsDoc; end: EndRecord; orgId: string }[] = [];
     for (const [workflowId, group] of byWorkflow) {
       const s = stats.get(workflowId) as ExecutionStatsDoc;
       for (const m of group.messages) {
@@ -61,7 +61,7 @@ export function createRowWriter(deps: { models: Models; metrics: Metrics; logger
             s.seq += 1;
             executions.set(row.doc._id, { ...row.doc, seq: s.seq, page: pageKey(workflowId, s.seq) });
           } else if (row.kind === 'log') logs.push(row.doc);
-          else ends.push({ stats: s, end: row });
+          else ends.push({ stats: s, end: row, orgId: m.event.orgId });
         }
       }
     }
@@ -83,7 +83,7 @@ export function createRowWriter(deps: { models: Models; metrics: Metrics; logger
    * crash) keeps its number and counts again.
    */
   async function planEndings(
-    ends: { stats: ExecutionStatsDoc; end: EndRecord }[],
+    ends: { stats: ExecutionStatsDoc; end: EndRecord; orgId: string }[],
     executions: Map<string, Doc>,
   ): Promise<{ updates: { id: string; set: Record<string, unknown> }[]; endedInCycle: Map<string, Record<string, unknown>> }> {
     const stored = new Map<string, { status?: string; statusSeq?: number; endEventId?: string } | null>();
@@ -95,12 +95,12 @@ export function createRowWriter(deps: { models: Models; metrics: Metrics; logger
     const updates: { id: string; set: Record<string, unknown> }[] = [];
     const endedInCycle = new Map<string, Record<string, unknown>>();
     const endedNow = new Set<string>();
-    for (const { stats: s, end } of ends) {
+    for (const { stats: s, end, orgId } of ends) {
       if (endedNow.has(end.executionId)) continue;
       const inCycle = executions.get(end.executionId);
       const current = inCycle ? { status: inCycle.status as string } : stored.get(end.executionId);
       if (!current) {
-        deps.logger.warn({ executionId: end.executionId }, 'an ending for an execution that was never recorded; ignoring it');
+        deps.logger.warn({ executionId: end.executionId, orgId }, 'an ending for an execution that was never recorded; ignoring it');
         continue;
       }
       if (current.status !== 'running') {
@@ -118,6 +118,7 @@ export function createRowWriter(deps: { models: Models; metrics: Metrics; logger
         endedInCycle.set(end.executionId, set);
       } else updates.push({ id: end.executionId, set });
       deps.metrics.executions.inc({ status: end.status });
+      if (typeof end.fields.totalDuration === 'number') deps.metrics.executionDuration.observe({ status: end.status }, end.fields.totalDuration / 1000);
     }
     return { updates, endedInCycle };
   }
