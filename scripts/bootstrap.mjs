@@ -37,6 +37,22 @@ if (!process.env.KAFKA_BROKERS || (!process.env.SCHEMA_REGISTRY_URL && process.e
 }
 if (!process.env.MONGO_URL) need('go', ['version'], 'Go builds FerretDB, the local MongoDB-wire server');
 
+// The browser tests drive Debian's Chromium (playwright-core downloads no browser).
+const CHROMIUM = '/usr/bin/chromium';
+if (command === 'test' && !fs.existsSync(CHROMIUM)) {
+  if (process.getuid?.() !== 0) {
+    say(`missing ${CHROMIUM}: the browser tests need Debian's chromium; run: sudo apt-get install -y chromium`);
+    process.exit(1);
+  }
+  say('installing Chromium for the browser tests (apt-get install -y chromium; once, about a minute) ...');
+  const apt = { env: { DEBIAN_FRONTEND: 'noninteractive' } };
+  if (run('apt-get', ['update'], apt) !== 0 || run('apt-get', ['install', '-y', 'chromium'], apt) !== 0 || !fs.existsSync(CHROMIUM)) {
+    say('could not install chromium with apt-get');
+    process.exit(1);
+  }
+  say(`Chromium installed: ${CHROMIUM}`);
+}
+
 // Install when node_modules is missing or older than the lock file.
 const lock = path.join(repo, 'package-lock.json');
 const installed = path.join(repo, 'node_modules', '.package-lock.json');

@@ -1,7 +1,16 @@
 import { inject } from 'vitest';
 import { devToken } from '@botwot/launcher';
+import { createSpecCheck, type SpecCheck } from './spec-check.js';
 
-/** A small client for the gateway as the BotWot app calls it, with a token for one org; `baseUrl` aims it at another gateway replica. */
+let specCheck: Promise<SpecCheck> | undefined;
+/** The gateway's OpenAPI document, read once per test file. */
+const spec = (base: string) => (specCheck ??= fetch(`${base}/openapi.json`).then(async (res) => createSpecCheck(await res.json())));
+
+/**
+ * A small client for the gateway as the BotWot app calls it, with a token for one org; `baseUrl`
+ * aims it at another gateway replica. Every answer is checked against the gateway's OpenAPI
+ * document (route, declared status, JSON schema): one that does not match fails the test.
+ */
 export async function apiAs(orgId: string, userId = `user-of-${orgId}`, opts: { baseUrl?: string } = {}) {
   const system = inject('system');
   const token = await devToken({ orgId, userId, secret: system.jwtSecret });
@@ -19,9 +28,12 @@ export async function apiAs(orgId: string, userId = `user-of-${orgId}`, opts: { 
     } catch {
       json = text;
     }
+    const problem = (await spec(system.gatewayUrl))(method, `${base}${path}`, res.status, res.headers.get('content-type'), json);
+    if (problem) throw new Error(`answer not as the OpenAPI document says: ${problem}`);
     return { status: res.status, body: json, headers: res.headers };
   };
   return {
+    orgId,
     token,
     get: (path: string) => call('GET', path),
     post: (path: string, body?: unknown, headers?: Record<string, string>) => call('POST', path, body ?? {}, headers),

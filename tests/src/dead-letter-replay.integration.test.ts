@@ -11,7 +11,7 @@ import { DLQ_HEADERS, jsonCodec, registryCodec, type EventCodec } from '@botwot/
 import { repoRoot } from '@botwot/launcher';
 import type { Connection } from 'mongoose';
 import { createDlqTool, createMongoReplayLedger, parseDeadLetterId, type DeadLetter, type DlqTool } from '@botwot/tools';
-import { describeReplayLedgerContract } from '../../tools/src/replay-ledger.contract.js';
+import { describeReplayLedgerContract } from '../../shared/src/dead-letters/replay-ledger.contract.js';
 import { apiAs, ended, eventually, type Api } from './api-client.js';
 
 const run = promisify(execFile);

@@ -74,6 +74,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
     RATE_LIMIT_WRITE_PER_SECOND: '1000',
     RATE_LIMIT_WRITE_BURST: '5000',
     WAIT_LIMIT_PER_ORG: '1000',
+    // low, so the streams test can reach it (each test uses orgs of its own)
+    STREAM_LIMIT_PER_ORG: '4',
     OUTBOUND_ALLOW_HOSTS: '*.outbound.test',
     OUTBOUND_ALLOW_PORTS: `443,${partnerPort}`,
     OUTBOUND_DNS_SERVERS: dns.server,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseCli } from './cli-args.js';
-import { UsageError } from './dead-letter-id.js';
+import { UsageError } from '@botwot/shared/dead-letters';
 
 const now = Date.parse('2025-03-10T12:00:00Z');
 

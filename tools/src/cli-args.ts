@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
-import { uniqueIds, UsageError, type DeadLetterId } from './dead-letter-id.js';
-import { hasFilters, parseLimit, parseTime, type Filters } from './filters.js';
+import { uniqueIds, UsageError, type DeadLetterId } from '@botwot/shared/dead-letters';
+import { hasFilters, parseLimit, parseTime, type Filters } from '@botwot/shared/dead-letters';
 
 export type CliCommand =
   | { command: 'help' }

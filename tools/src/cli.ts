@@ -4,8 +4,8 @@ import { createKafka } from '@botwot/shared/kafka';
 import { createLogger } from '@botwot/shared/observability';
 import { parseCli, USAGE, type CliCommand } from './cli-args.js';
 import { readConfig } from './config.js';
-import { UsageError } from './dead-letter-id.js';
-import { createDlqTool } from './dlq-tool.js';
+import { UsageError } from '@botwot/shared/dead-letters';
+import { createDlqTool } from '@botwot/shared/dead-letters';
 import { runCommand } from './run-command.js';
 
 /** `npm run dlq -- list|show|replay`: the composition root of the dead-letter tool. */

@@ -1,12 +1,3 @@
-export * from './dead-letter-id.js';
-export * from './dead-letter.js';
-export * from './decode-value.js';
-export * from './filters.js';
-export * from './handled-checks.js';
-export * from './replay-plan.js';
-export * from './replay.js';
-export * from './replay-message.js';
-export * from './read-dead-letters.js';
-export * from './dlq-tool.js';
-export * from './mongo-records.js';
-export * from './replay-ledger.js';
+// What the CLI needs from the dead-letter reading, checks and replay lives in @botwot/shared/dead-letters
+// (the gateway's /workFlow/dead-letters routes use it too); re-exported here for the tool's callers.
+export * from '@botwot/shared/dead-letters';

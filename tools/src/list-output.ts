@@ -1,4 +1,4 @@
-import { eventTypeOf, type DeadLetter } from './dead-letter.js';
+import { eventTypeOf, type DeadLetter } from '@botwot/shared/dead-letters';
 import { age, printable } from './printable.js';
 
 /** The ids worth seeing in one line: org, execution, step, or the event id of a trigger event. */

@@ -1,7 +1,7 @@
-import { eventTypeOf } from './dead-letter.js';
+import { eventTypeOf } from '@botwot/shared/dead-letters';
 import { idsText } from './list-output.js';
 import { printable } from './printable.js';
-import type { ReplayOutcome } from './replay.js';
+import type { ReplayOutcome } from '@botwot/shared/dead-letters';
 
 const LABEL: Record<ReplayOutcome['status'], string> = {
   replayed: 'replayed',

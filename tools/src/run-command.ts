@@ -1,5 +1,5 @@
 import type { CliCommand } from './cli-args.js';
-import type { DlqTool, ReadGaps } from './dlq-tool.js';
+import type { DlqTool, ReadGaps } from '@botwot/shared/dead-letters';
 import { listJson, listTable } from './list-output.js';
 import { outcomeJson, outcomeLines, outcomeSummary } from './replay-output.js';
 import { schemaName } from './schema-name.js';

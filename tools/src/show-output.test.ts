@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { deadLetter, requested } from './dead-letters.fixture.js';
+import { deadLetter, requested } from '../../shared/src/dead-letters/dead-letters.fixture.js';
 import { listJson, listTable } from './list-output.js';
 import { outcomeLines, outcomeSummary } from './replay-output.js';
 import { showJson, showText } from './show-output.js';

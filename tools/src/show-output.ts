@@ -1,5 +1,5 @@
-import type { DeadLetter } from './dead-letter.js';
-import type { WireFormat } from './decode-value.js';
+import type { DeadLetter } from '@botwot/shared/dead-letters';
+import type { WireFormat } from '@botwot/shared/dead-letters';
 import { listJson } from './list-output.js';
 import { age, bytePreview, printable, safeJson } from './printable.js';
 

@@ -244,4 +244,30 @@ describe('gateway app (in-memory stores)', () => {
     expect(failed.text).not.toContain('exploded');
     expect(logLines.join('')).toContain('exploded');
   });
+
+  it('documents in /openapi.json every route it serves, and serves every route documented', async () => {
+    const res = await app.request('/openapi.json');
+    expect(res.status).toBe(200);
+    const doc = (await res.json()) as { paths: Record<string, Record<string, unknown>> };
+    const served = new Set(app.routes.filter((r) => r.method !== 'ALL').map((r) => `${r.method} ${r.path.replace(/:(\w+)/g, '{$1}')}`));
+    const documented = new Set(Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`)));
+    expect([...served].sort()).toEqual([...documented].sort());
+    expect(served.size).toBeGreaterThan(25);
+  });
+
+  it('answers with an X-Request-Id: the one sent when it is usable, a new one otherwise; log lines of the request carry it', async () => {
+    const sent = await app.request('/workFlow', { headers: { authorization: `Bearer ${await token('org-r')}`, 'x-request-id': 'req-abc_123' } });
+    expect(sent.headers.get('x-request-id')).toBe('req-abc_123');
+    const made = await app.request('/healthz');
+    expect(made.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    const unusable = await app.request('/healthz', { headers: { 'x-request-id': 'has spaces; and / slashes' } });
+    expect(unusable.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    deps.workflows.list = async () => {
+      throw new Error('exploded');
+    };
+    const failed = await createApp(deps).request('/workFlow', { headers: { authorization: `Bearer ${await token('org-r')}`, 'x-request-id': 'req-failing-1' } });
+    expect(failed.status).toBe(500);
+    const line = logLines.map((l) => JSON.parse(l)).find((l) => l.msg === 'unhandled error');
+    expect(line).toMatchObject({ requestId: 'req-failing-1' });
+  });
 });

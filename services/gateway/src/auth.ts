@@ -1,4 +1,5 @@
 import { createMiddleware } from 'hono/factory';
+import type { Logger } from '@botwot/shared/observability';
 import { jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import { ApiError } from './errors.js';
 import { KeySourceUnavailable, remoteKeySource } from './jwks.js';
@@ -10,7 +11,9 @@ export interface Caller {
   userId: string;
 }
 
-export type AuthEnv = { Variables: { caller: Caller } };
+/** What every request carries: its id (X-Request-Id) and a logger whose lines carry it. */
+export type RequestEnv = { Variables: { requestId: string; logger: Logger } };
+export type AuthEnv = { Variables: RequestEnv['Variables'] & { caller: Caller } };
 
 export interface AuthSettings extends Partial<TokenTimeRules> {
   secret?: string | undefined;

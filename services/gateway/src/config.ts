@@ -46,6 +46,16 @@ export const configSchema = baseEnvSchema
     RATE_LIMIT_SYNC_MS: z.coerce.number().int().min(50).max(5_000).default(250),
     /** seconds an Idempotency-Key answers with its first execution; after that it is free again */
     IDEMPOTENCY_KEY_TTL_SECONDS: z.coerce.number().int().min(1).max(30 * 86_400).default(86_400),
+    /** event streams (`/stream` routes) an org may have open at once, across replicas */
+    STREAM_LIMIT_PER_ORG: z.coerce.number().int().min(1).max(100_000).default(50),
+    /** ms between an event stream's comment heartbeats */
+    STREAM_HEARTBEAT_MS: z.coerce.number().int().min(100).max(300_000).default(15_000),
+    /** ms between an execution stream's rereads of the execution (catches an ending the live feed missed) */
+    STREAM_RECHECK_MS: z.coerce.number().int().min(100).max(300_000).default(10_000),
+    /** ms an execution stream waits for a just-requested execution to be recorded before answering 404 */
+    STREAM_OPEN_WAIT_MS: z.coerce.number().int().min(0).max(60_000).default(5_000),
+    /** ms one read of the dead-letter topic (GET /workFlow/dead-letters, replay) may take before the partitions not done are reported */
+    DLQ_READ_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(120_000).default(15_000),
     /** ms a channel-registry answer is cached (a removed sender may still validate this long) */
     CHANNEL_CACHE_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
   })

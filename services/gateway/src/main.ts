@@ -3,12 +3,15 @@ import { serve } from '@hono/node-server';
 import { connectMongo, createChannelOwners, createModels, mongoReachable, syncIndexes } from '@botwot/shared/db';
 import { createPublisher, kafkaReachable } from '@botwot/shared/kafka';
 import { createKafkaRuntime, runService, stopInReverse } from '@botwot/shared/service';
+import { createDlqTool } from '@botwot/shared/dead-letters';
 import { createApp } from './app.js';
 import { readConfig } from './config.js';
 import { createExecutionCanceller } from './cancel-execution.js';
 import { startLimitSync } from './limits/limit-sync.js';
 import { createOrgLimiter } from './limits/org-limiter.js';
 import { createSenderCheck } from './sender-check.js';
+import { createEndedReader } from './live/ended-reader.js';
+import { startLifecycleFeed } from './live/lifecycle-feed.js';
 import { createExecutionStarter } from './start-execution.js';
 import { createMongoChannelStore } from './stores/channel-store.js';
 import { createMongoExecutionStore } from './stores/execution-store.js';
@@ -38,6 +41,7 @@ await runService({
         execute: { ratePerSecond: config.RATE_LIMIT_PER_SECOND, burst: config.RATE_LIMIT_BURST },
       },
       waitsPerOrg: config.WAIT_LIMIT_PER_ORG,
+      streamsPerOrg: config.STREAM_LIMIT_PER_ORG,
     });
     // a fresh id per start: a restarted replica must not inherit (or be mistaken for) its last report
     const replicaId = `${rt.instanceId}-${randomBytes(4).toString('hex')}`;
@@ -45,6 +49,8 @@ await runService({
     await limitSync.syncNow().catch((error: unknown) => rt.logger.warn({ err: error }, 'first rate-limit sync failed'));
     const cleanup = startIdempotencyCleanup(models, { ttlSeconds: config.IDEMPOTENCY_KEY_TTL_SECONDS, logger: rt.logger });
     const executions = createMongoExecutionStore(models);
+    const stopping = new AbortController();
+    const feed = await startLifecycleFeed({ kafka: rt.kafka, codec: rt.codec, logger: rt.logger, instanceId: rt.instanceId });
     const app = createApp({
       workflows,
       executions,
@@ -55,6 +61,11 @@ await runService({
       senders,
       limits,
       waitMaxSeconds: config.WAIT_MAX_SECONDS,
+      feed,
+      ended: createEndedReader(executions),
+      // the tool's close() would close this connection: the gateway never calls it
+      deadLetters: createDlqTool({ kafka: rt.kafka, connectMongo: async () => mongo, wireFormat: config.SCHEMA_REGISTRY_URL !== undefined, readTimeoutMs: config.DLQ_READ_TIMEOUT_MS }),
+      streams: { heartbeatMs: config.STREAM_HEARTBEAT_MS, recheckMs: config.STREAM_RECHECK_MS, openWaitMs: config.STREAM_OPEN_WAIT_MS, shutdown: stopping.signal },
       auth: {
         secret: config.JWT_SECRET,
         jwksUrl: config.JWKS_URL,
@@ -82,7 +93,9 @@ await runService({
       () => publisher.close(),
       limitSync,
       cleanup,
+      feed,
       () => new Promise<void>((done) => server.close(() => done())),
+      async () => stopping.abort(), // first: open event streams end, so the server can close
     );
   },
 });

@@ -1,7 +1,7 @@
 import { createEvent, ids, TOPICS } from '@botwot/shared/events';
 import type { Models } from '@botwot/shared/db';
 import type { EventPublisher } from '@botwot/shared/kafka';
-import type { Logger } from '@botwot/shared/observability';
+import type { Logger, Metrics } from '@botwot/shared/observability';
 
 /**
  * Fails executions still `running` past their deadline (plus a grace period), by publishing
@@ -10,7 +10,7 @@ import type { Logger } from '@botwot/shared/observability';
  * deadline is compared on the running executions it returns. Safe to run in every instance at once: the event id is fixed per
  * execution and an execution that has already ended keeps its first ending.
  */
-export function createDeadlineSweeper(deps: { models: Models; publisher: EventPublisher; logger: Logger; graceMs: number; batchSize: number; now?: () => number }) {
+export function createDeadlineSweeper(deps: { models: Models; publisher: EventPublisher; logger: Logger; metrics?: Metrics; graceMs: number; batchSize: number; now?: () => number }) {
   const now = deps.now ?? Date.now;
   return async function sweep(): Promise<number> {
     const cutoff = new Date(now() - deps.graceMs);
@@ -18,6 +18,7 @@ export function createDeadlineSweeper(deps: { models: Models; publisher: EventPu
       .select({ _id: 1, orgId: 1, workflowId: 1, startedAt: 1, deadlineAt: 1 })
       .limit(deps.batchSize)
       .lean();
+    deps.metrics?.executionsOverdue.set(overdue.length);
     if (overdue.length === 0) return 0;
     const at = now();
     await deps.publisher.publish(
@@ -37,7 +38,7 @@ export function createDeadlineSweeper(deps: { models: Models; publisher: EventPu
         }),
       })),
     );
-    deps.logger.warn({ count: overdue.length }, 'failed executions past their deadline');
+    for (const e of overdue) deps.logger.warn({ executionId: String(e._id), orgId: e.orgId, workflowId: e.workflowId, deadlineAt: e.deadlineAt }, 'failed an execution past its deadline');
     return overdue.length;
   };
 }

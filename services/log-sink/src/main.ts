@@ -34,7 +34,7 @@ await runService({
     const publisher = await createPublisher(rt.kafka, rt.codec);
     const sweeper = every(
       config.SWEEP_INTERVAL_MS,
-      createDeadlineSweeper({ models, publisher, logger: rt.logger, graceMs: config.SWEEP_GRACE_MS, batchSize: 500 }),
+      createDeadlineSweeper({ models, publisher, logger: rt.logger, metrics: rt.metrics, graceMs: config.SWEEP_GRACE_MS, batchSize: 500 }),
       rt.logger,
     );
     const retention =

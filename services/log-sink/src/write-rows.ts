@@ -74,7 +74,7 @@ export function createRowWriter(deps: { models: Models; metrics: Metrics; logger
 
     const executions = new Map<string, Doc>();
     const logs: Doc[] = [];
-    const ends: { stats: ExecutionStatsDoc; mem: PartitionMemory; end: EndRecord }[] = [];
+    const ends: { stats: ExecutionStatsDoc; mem: PartitionMemory; end: EndRecord; orgId: string }[] = [];
     for (const [workflowId, group] of byWorkflow) {
       const s = stats.get(workflowId) as ExecutionStatsDoc;
       for (const m of group.messages) {
@@ -87,7 +87,7 @@ export function createRowWriter(deps: { models: Models; metrics: Metrics; logger
             s.seq += 1;
             executions.set(row.doc._id, { ...row.doc, seq: s.seq, page: pageKey(workflowId, s.seq) });
           } else if (row.kind === 'log') logs.push(row.doc);
-          else ends.push({ stats: s, mem: group.mem, end: row });
+          else ends.push({ stats: s, mem: group.mem, end: row, orgId: m.event.orgId });
         }
       }
     }
@@ -115,7 +115,7 @@ export function createRowWriter(deps: { models: Models; metrics: Metrics; logger
    * is an update without a read; any other is looked up. An execution already ended by this very
    * event (a cycle redone after a crash) keeps its number and counts again.
    */
-  async function planEndings(ends: { stats: ExecutionStatsDoc; mem: PartitionMemory; end: EndRecord }[], executions: Map<string, Doc>) {
+  async function planEndings(ends: { stats: ExecutionStatsDoc; mem: PartitionMemory; end: EndRecord; orgId: string }[], executions: Map<string, Doc>) {
     const lookUp = [...new Set(ends.filter(({ mem, end }) => !executions.has(end.executionId) && !mem.running.has(end.executionId)).map(({ end }) => end.executionId))];
     const stored = new Map<string, { status?: string; statusSeq?: number; endEventId?: string } | null>();
     await Promise.all(lookUp.map(async (id) => stored.set(id, (await Execution.collection.findOne({ _id: id } as never, { projection: { status: 1, statusSeq: 1, endEventId: 1 } })) as never)));
@@ -124,12 +124,12 @@ export function createRowWriter(deps: { models: Models; metrics: Metrics; logger
     const endedInCycle = new Map<string, Record<string, unknown>>();
     const ended: { mem: PartitionMemory; id: string }[] = [];
     const endedNow = new Set<string>();
-    for (const { stats: s, mem, end } of ends) {
+    for (const { stats: s, mem, end, orgId } of ends) {
       if (endedNow.has(end.executionId)) continue;
       const inCycle = executions.get(end.executionId);
       const current = inCycle ? { status: inCycle.status as string } : mem.running.has(end.executionId) ? { status: 'running' } : stored.get(end.executionId);
       if (!current) {
-        deps.logger.warn({ executionId: end.executionId }, 'an ending for an execution that was never recorded; ignoring it');
+        deps.logger.warn({ executionId: end.executionId, orgId }, 'an ending for an execution that was never recorded; ignoring it');
         continue;
       }
       if (current.status !== 'running') {
@@ -148,6 +148,7 @@ export function createRowWriter(deps: { models: Models; metrics: Metrics; logger
         endedInCycle.set(end.executionId, set);
       } else updates.push({ id: end.executionId, set });
       deps.metrics.executions.inc({ status: end.status });
+      if (typeof end.fields.totalDuration === 'number') deps.metrics.executionDuration.observe({ status: end.status }, end.fields.totalDuration / 1000);
     }
     return { updates, endedInCycle, ended };
   }

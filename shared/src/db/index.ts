@@ -7,3 +7,4 @@ export * from './day-buckets.js';
 export * from './lookup-indexes.js';
 export * from './security-models.js';
 export * from './channel-owners.js';
+export * from './lifecycle-rows.js';

@@ -6,3 +6,4 @@ export * from './topics.js';
 export * from './parse.js';
 export * from './ids.js';
 export * from './variables.js';
+export * from './asyncapi.js';

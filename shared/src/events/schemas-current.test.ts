@@ -12,3 +12,12 @@ describe('published JSON Schemas', () => {
     expect(JSON.parse(fs.readFileSync(file, 'utf8'))).toEqual(eventJsonSchema(type));
   });
 });
+
+describe('published AsyncAPI document', () => {
+  it('docs/asyncapi.json matches the event catalog and topics (run npm run schemas after a change)', async () => {
+    const { asyncApiDocument } = await import('./asyncapi.js');
+    const { DLQ_HEADERS } = await import('../kafka/dead-letter.js');
+    const file = path.resolve(import.meta.dirname, '../../../docs/asyncapi.json');
+    expect(JSON.parse(fs.readFileSync(file, 'utf8'))).toEqual(asyncApiDocument({ deadLetterHeaders: DLQ_HEADERS }));
+  });
+});

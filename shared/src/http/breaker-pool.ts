@@ -1,7 +1,7 @@
 import { Lru } from '../cache/lru.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
-import { createBreaker, type BreakerSettings, type Guarded } from './provider-client.js';
+import { BREAKER_OUTCOMES, createBreaker, type BreakerSettings, type Guarded } from './provider-client.js';
 
 /**
  * Circuit breakers per (provider, org): an org whose calls fail opens the provider for itself
@@ -41,6 +41,7 @@ export function createBreakerPool(settings: BreakerSettings, deps: { metrics: Me
     if (alive === 0) {
       deps.metrics.breakerState.remove({ provider });
       deps.metrics.breakersOpen.remove({ provider });
+      for (const outcome of BREAKER_OUTCOMES) deps.metrics.breakerCalls.remove({ provider, outcome });
       return;
     }
     deps.metrics.breakerState.set({ provider }, open > 0 ? 1 : half > 0 ? 0.5 : 0);
@@ -52,7 +53,12 @@ export function createBreakerPool(settings: BreakerSettings, deps: { metrics: Me
       const key = `${provider}\u0000${orgId}`;
       let guard = pool.get(key);
       if (!guard) {
-        guard = createBreaker(provider, settings, { ...deps, logger: deps.logger.child({ orgId }), onChange: () => report(provider) });
+        guard = createBreaker(provider, settings, {
+          ...deps,
+          logger: deps.logger.child({ orgId }),
+          onChange: () => report(provider),
+          onCall: (outcome) => deps.metrics.breakerCalls.inc({ provider, outcome }),
+        });
         const created = guard;
         states.set(key, { provider, state: () => created.state() });
         pool.set(key, guard);

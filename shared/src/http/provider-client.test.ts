@@ -111,4 +111,21 @@ describe('JSON clients over the HTTP transport', () => {
     // the gauge keeps no series for providers that have no breaker any more
     expect(await deps.metrics.registry.getSingleMetricAsString('botwot_breaker_open')).not.toContain('crm:host-');
   });
+
+  it('counts every call through the breakers by outcome: success, failure, caller error, rejected', async () => {
+    const metrics = createMetrics('breaker-counts-test');
+    const pool = createBreakerPool(breaker, { metrics, logger: deps.logger });
+    const transport = createHttpTransport();
+    const at = (path: string, provider: string) => createJsonClient({ provider, baseUrl: `http://127.0.0.1:${server.port}/${path}`, callTimeoutMs: 2_000, breakers: pool, transport });
+    await at('ok', 'counted').post(['x'], {}, { orgId: 'org-a' });
+    for (let i = 0; i < 4; i++) await at('fail', 'counted').post(['x'], {}, { orgId: 'org-a' }).catch(() => undefined);
+    await at('redirect', 'counted').post(['x'], {}, { orgId: 'org-b' }).catch(() => undefined);
+    const text = await metrics.registry.getSingleMetricAsString('botwot_breaker_calls_total');
+    const count = (outcome: string) => Number(new RegExp(`botwot_breaker_calls_total\\{provider="counted",outcome="${outcome}"[^}]*\\} (\\d+)`).exec(text)?.[1] ?? 0);
+    // the breaker opens once 3 calls were made and half failed (1 success, 2 failures): the last two are not sent
+    expect({ success: count('success'), failure: count('failure'), rejected: count('rejected'), caller_error: count('caller_error') }).toEqual({ success: 1, failure: 2, rejected: 2, caller_error: 1 });
+    pool.shutdown();
+    transport.close();
+    expect(await metrics.registry.getSingleMetricAsString('botwot_breaker_calls_total')).not.toContain('provider="counted"');
+  });
 });

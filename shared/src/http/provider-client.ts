@@ -30,8 +30,12 @@ export interface Guarded {
   shutdown(): void;
 }
 
-/** One breaker; `onChange` hears every state change (breaker-pool.ts keeps the gauges with it). */
-export function createBreaker(provider: string, settings: BreakerSettings, deps: { logger: Logger; onChange: () => void }): Guarded {
+/** How one call through a breaker ended, as `botwot_breaker_calls_total{outcome}` counts it. */
+export const BREAKER_OUTCOMES = ['success', 'failure', 'timeout', 'rejected', 'caller_error'] as const;
+export type BreakerOutcome = (typeof BREAKER_OUTCOMES)[number];
+
+/** One breaker; `onChange` hears every state change and `onCall` every call's outcome (breaker-pool.ts keeps the metrics with them). */
+export function createBreaker(provider: string, settings: BreakerSettings, deps: { logger: Logger; onChange: () => void; onCall?: (outcome: BreakerOutcome) => void }): Guarded {
   const breaker = new CircuitBreaker((call: () => Promise<unknown>) => call(), {
     timeout: false,
     errorThresholdPercentage: settings.errorThresholdPercentage,
@@ -53,12 +57,17 @@ export function createBreaker(provider: string, settings: BreakerSettings, deps:
     provider,
     async run<T>(call: () => Promise<T>): Promise<T> {
       try {
-        return (await breaker.fire(call)) as T;
+        const value = (await breaker.fire(call)) as T;
+        deps.onCall?.('success');
+        return value;
       } catch (error) {
         if ((error as { code?: string }).code === 'EOPENBREAKER') {
+          deps.onCall?.('rejected');
           throw retryable('BREAKER_OPEN', `circuit breaker for ${provider} is open: ${provider} has been failing`, provider);
         }
-        throw toStepError(error, provider);
+        const stepError = toStepError(error, provider);
+        deps.onCall?.(stepError.kind === 'non_retryable' ? 'caller_error' : stepError.code === 'TIMEOUT' ? 'timeout' : 'failure');
+        throw stepError;
       }
     },
     state: () => (breaker.opened ? 'open' : breaker.halfOpen ? 'half_open' : 'closed'),

@@ -5,3 +5,4 @@ export * from './dead-letter.js';
 export * from './handlers.js';
 export * from './publisher.js';
 export * from './split-by-size.js';
+export { decodeMessage } from './consumer/decode.js';

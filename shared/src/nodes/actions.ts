@@ -14,6 +14,11 @@ function parseJsonObject(s: string): Record<string, unknown> | null {
   }
 }
 
+/** Who a send_whatsapp step writes to: the number that wrote in, or its custom recipient; '' when neither. */
+export function whatsappRecipient(c: { recipient: 'trigger' | 'custom'; customRecipient?: string }, vars: Record<string, unknown>): string {
+  return String((c.recipient === 'custom' ? c.customRecipient : vars.phone_number) ?? '');
+}
+
 /** The four actions: the only steps with effects outside the engine. */
 export const ACTION_NODES = {
   send_whatsapp: defineNode({
@@ -32,7 +37,11 @@ export const ACTION_NODES = {
       .refine((c) => c.recipient !== 'custom' || !!c.customRecipient, { message: 'customRecipient is required when recipient is "custom"', path: ['customRecipient'] }),
     configDoc: '`actionType`, `messageTemplate`, `recipient` (`trigger`\\|`custom`), `customRecipient?`, `phoneNumberId?`',
     outputs: ['message_sent', 'message_id', 'status', 'recipient'],
-    sends: { channel: 'whatsapp', to: (c, vars) => String(c.recipient === 'custom' ? c.customRecipient : (vars.phone_number ?? '')) },
+    sends: {
+      channel: 'whatsapp',
+      to: whatsappRecipient,
+      summary: (c) => c.messageTemplate,
+    },
   }),
   send_email: defineNode({
     category: 'action',
@@ -40,7 +49,7 @@ export const ACTION_NODES = {
     config: z.object({ actionType: z.literal('send_email'), to: nonEmpty, subject: nonEmpty, body: text, from: z.string().max(300).optional() }),
     configDoc: '`to`, `subject`, `body`, `from?`',
     outputs: ['email_sent', 'email_id', 'accepted'],
-    sends: { channel: 'email', to: (c) => c.to },
+    sends: { channel: 'email', to: (c) => c.to, summary: (c) => `${c.subject}: ${c.body}` },
   }),
   initiate_call: defineNode({
     category: 'action',
@@ -48,7 +57,7 @@ export const ACTION_NODES = {
     config: z.object({ actionType: z.literal('initiate_call'), phoneNumber: nonEmpty, voiceAgent: nonEmpty }),
     configDoc: '`phoneNumber`, `voiceAgent`',
     outputs: ['call_initiated', 'call_id'],
-    sends: { channel: 'call', to: (c) => c.phoneNumber },
+    sends: { channel: 'call', to: (c) => c.phoneNumber, summary: (c) => `call with voice agent ${c.voiceAgent}` },
   }),
   update_crm: defineNode({
     category: 'action',
@@ -73,7 +82,11 @@ export const ACTION_NODES = {
       .refine((c) => c.fields !== null, { message: 'fields must be an object or a JSON object string', path: ['fields'] }),
     configDoc: '`crmSystem`, `action` (`create`\\|`update`), `fields` (object or JSON string), `recordId?`, `object?`, `endpoint?`',
     outputs: ['crm_updated', 'crm_system', 'action', 'record_id'],
-    sends: { channel: 'crm', to: (c) => `${c.crmSystem}${c.recordId ? ` record ${c.recordId}` : ''}` },
+    sends: {
+      channel: 'crm',
+      to: (c) => `${c.crmSystem}${c.recordId ? ` record ${c.recordId}` : ''}`,
+      summary: (c) => `${c.action === 'create' ? `create ${c.object ?? 'contact'}` : 'update'} ${JSON.stringify(c.fields)}`,
+    },
   }),
 } as const;
 

@@ -20,8 +20,11 @@ export interface NodeDefinition<C extends z.ZodType = z.ZodType> {
   configDoc: string;
   /** the fields a successful run outputs */
   outputs: readonly string[];
-  /** actions: the channel they send on, and to whom, from the rendered config and the flat variables */
-  sends?: { channel: SideEffectChannel; to(config: z.infer<C>, vars: Record<string, unknown>): string };
+  /**
+   * actions: the channel they send on, to whom (from the rendered config and the flat variables; ''
+   * when nobody) and what, in a line. The runner sends to `to`; a retry preview shows all three.
+   */
+  sends?: { channel: SideEffectChannel; to(config: z.infer<C>, vars: Record<string, unknown>): string; summary(config: z.infer<C>): string };
   /** triggers: the trigger data shaped into the step's output */
   shape?: (data: Record<string, unknown>, now: Date) => Record<string, unknown>;
 }

@@ -49,6 +49,24 @@ export function createMetrics(service: string) {
       labelNames: ['status'],
       registers: [registry],
     }),
+    executionDuration: new Histogram({
+      name: 'botwot_execution_duration_seconds',
+      help: 'End-to-end duration of an execution, from its start to its end, by the status it ended in (recorded by the log-sink when it applies the ending)',
+      labelNames: ['status'],
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 600],
+      registers: [registry],
+    }),
+    executionsOverdue: new Gauge({
+      name: 'botwot_executions_overdue',
+      help: "Executions still running past their deadline and grace period at the last deadline sweep (the sweeper fails them; one that stays counted is stuck)",
+      registers: [registry],
+    }),
+    breakerCalls: new Counter({
+      name: 'botwot_breaker_calls_total',
+      help: "Calls through a provider's circuit breakers, by outcome: success, failure, timeout, rejected (breaker open, not sent), caller_error (a 4xx or bad config: not counted against the provider)",
+      labelNames: ['provider', 'outcome'],
+      registers: [registry],
+    }),
     stepDuration: new Histogram({
       name: 'botwot_step_duration_seconds',
       help: 'Step duration by node type and status',

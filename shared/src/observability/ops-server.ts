@@ -1,11 +1,11 @@
 import { serve, type ServerType } from '@hono/node-server';
-import { Hono } from 'hono';
+import { Hono, type Env, type Schema } from 'hono';
 import type { Metrics } from './metrics.js';
 
 export type ReadinessCheck = () => Promise<Record<string, boolean>>;
 
 /** Adds /healthz (the process is alive), /readyz (its dependencies answer) and /metrics to a Hono app. */
-export function mountOpsRoutes(app: Hono, deps: { metrics: Metrics; readiness: ReadinessCheck }): Hono {
+export function mountOpsRoutes<E extends Env, S extends Schema, B extends string>(app: Hono<E, S, B>, deps: { metrics: Metrics; readiness: ReadinessCheck }): Hono<E, S, B> {
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
   app.get('/readyz', async (c) => {
     const checks = await deps.readiness().catch(() => ({ readiness: false }));

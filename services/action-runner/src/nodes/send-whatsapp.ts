@@ -2,13 +2,14 @@ import type { ChannelOwners } from '@botwot/shared/db';
 import { nonRetryable } from '@botwot/shared/errors';
 import type { JsonClient } from '@botwot/shared/http';
 import type { NodeExecutor } from '@botwot/shared/runner';
+import { whatsappRecipient } from '@botwot/shared/nodes';
 import { requireOwnSender } from './sender.js';
 
 /** send_whatsapp: a text message through the WhatsApp Business Cloud API, from the org's own number or the platform's. */
 export function createSendWhatsApp(deps: { whatsapp: JsonClient; token: string; phoneNumberId: string; owners: ChannelOwners }): NodeExecutor<'action/send_whatsapp'> {
   return async ({ config, scope, idempotencyKey, mode, signal, orgId }) => {
-    const to = config.recipient === 'custom' ? config.customRecipient : scope.vars.phone_number;
-    if (typeof to !== 'string' || to.trim() === '') throw nonRetryable('NO_RECIPIENT', 'no recipient: the trigger has no phone_number and no customRecipient is set', 'whatsapp');
+    const to = whatsappRecipient(config, scope.vars);
+    if (to.trim() === '') throw nonRetryable('NO_RECIPIENT', 'no recipient: the trigger has no phone_number and no customRecipient is set', 'whatsapp');
     if (config.phoneNumberId !== undefined) await requireOwnSender(deps.owners, { orgId, provider: 'whatsapp' }, 'whatsapp', config.phoneNumberId);
     const phoneNumberId = config.phoneNumberId ?? deps.phoneNumberId;
     const body = { messaging_product: 'whatsapp', recipient_type: 'individual', to, type: 'text', text: { preview_url: false, body: config.messageTemplate } };

@@ -31,7 +31,7 @@ export function startLimitSync(opts: { limiter: OrgLimiter; store: LimitStore; r
     const t = now();
     const report = opts.limiter.report();
     const text = JSON.stringify(report);
-    const empty = report.counts.length === 0 && report.waits.length === 0;
+    const empty = report.counts.length === 0 && report.waits.length === 0 && (report.streams ?? []).length === 0;
     if (text !== published || (!empty && t - publishedAt >= staleAfterMs / 4)) {
       await opts.store.publish(opts.replicaId, new Date(t), report);
       published = text;

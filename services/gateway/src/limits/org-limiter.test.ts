@@ -14,6 +14,7 @@ function replicas(n: number, rates: Partial<LimitSettings['rates']> = {}, waitsP
   const settings: LimitSettings = {
     rates: { read: { ratePerSecond: 10, burst: 20 }, write: { ratePerSecond: 1, burst: 5 }, execute: { ratePerSecond: 5, burst: 10 }, ...rates },
     waitsPerOrg,
+    streamsPerOrg: 2,
     now: () => clock,
   };
   const list = Array.from({ length: n }, (_, i) => {
@@ -129,6 +130,21 @@ describe('per-org limits across replicas', () => {
     await r.syncAll();
     expect(b.limiter.acquireWait('org-a')).not.toBeNull();
     expect(b.limiter.acquireWait('org-a')).toBeNull();
+    await r.stop();
+  });
+
+  it('bounds open streams per org across replicas, apart from waits', async () => {
+    const r = replicas(2, {}, 3);
+    const [a, b] = r.list as [(typeof r.list)[0], (typeof r.list)[0]];
+    const first = a.limiter.acquireStream('org-a');
+    expect(first).not.toBeNull();
+    await r.syncAll();
+    expect(b.limiter.acquireStream('org-a')).not.toBeNull();
+    expect(b.limiter.acquireStream('org-a')).toBeNull();
+    expect(b.limiter.acquireWait('org-a')).not.toBeNull();
+    first?.();
+    await r.syncAll();
+    expect(b.limiter.acquireStream('org-a')).not.toBeNull();
     await r.stop();
   });
 

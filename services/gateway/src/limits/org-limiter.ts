@@ -1,18 +1,25 @@
 import { ROUTE_CLASSES, type RouteClass } from './route-class.js';
 import { estimate, waitMs, windowSpec, type WindowSpec } from './sliding-window.js';
 
-/** What one replica tells the others: its own counts per window, and the waits it holds now. */
+/** What one replica tells the others: its own counts per window, and the waits and live streams it holds now. */
 export interface LimitReport {
   counts: { c: RouteClass; o: string; w: number; n: number }[];
   waits: { o: string; n: number }[];
+  /** open event streams per org (absent in reports of replicas older than the streams) */
+  streams?: { o: string; n: number }[];
 }
 
 export interface LimitSettings {
   rates: Record<RouteClass, { ratePerSecond: number; burst: number }>;
   /** concurrent `?wait=` requests per org, across replicas */
   waitsPerOrg: number;
+  /** open event streams (`/stream` routes) per org, across replicas */
+  streamsPerOrg?: number;
   now?: () => number;
 }
+
+/** Things an org holds open for a while, bounded per org across replicas. */
+type SlotKind = 'waits' | 'streams';
 
 type Taken = { ok: true } | { ok: false; retryAfterSeconds: number };
 
@@ -35,8 +42,25 @@ export function createOrgLimiter(settings: LimitSettings) {
   const specs = Object.fromEntries(ROUTE_CLASSES.map((c) => [c, windowSpec(settings.rates[c].ratePerSecond, settings.rates[c].burst)])) as Record<RouteClass, WindowSpec>;
   const local = new Map<string, Entry>();
   let remote = new Map<string, number>();
-  const waits = new Map<string, number>();
-  let remoteWaits = new Map<string, number>();
+  const held: Record<SlotKind, Map<string, number>> = { waits: new Map(), streams: new Map() };
+  let remoteHeld: Record<SlotKind, Map<string, number>> = { waits: new Map(), streams: new Map() };
+  const bounds: Record<SlotKind, number> = { waits: settings.waitsPerOrg, streams: settings.streamsPerOrg ?? 50 };
+
+  /** Takes one of the org's slots of a kind; the release function gives it back (once). */
+  const acquire = (kind: SlotKind, org: string): (() => void) | null => {
+    const mine = held[kind];
+    const count = mine.get(org) ?? 0;
+    if (count + (remoteHeld[kind].get(org) ?? 0) + 1 > bounds[kind]) return null;
+    mine.set(org, count + 1);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const left = (mine.get(org) ?? 1) - 1;
+      if (left > 0) mine.set(org, left);
+      else mine.delete(org);
+    };
+  };
 
   const roll = (e: Entry, w: number) => {
     if (e.w === w) return;
@@ -48,8 +72,8 @@ export function createOrgLimiter(settings: LimitSettings) {
   return {
     specs,
 
-    /** Counts one request of `cls` for `org`, or says how long to wait. */
-    take(cls: RouteClass, org: string): Taken {
+    /** Counts `n` requests (one by default; a bulk retry counts each execution it starts) of `cls` for `org`, or says how long to wait. */
+    take(cls: RouteClass, org: string, n = 1): Taken {
       const spec = specs[cls];
       const t = now();
       const w = Math.floor(t / spec.windowMs);
@@ -63,27 +87,18 @@ export function createOrgLimiter(settings: LimitSettings) {
       }
       roll(e, w);
       const counts = { prev: e.prev + (remote.get(`${key}|${w - 1}`) ?? 0), cur: e.cur + (remote.get(`${key}|${w}`) ?? 0) };
-      if (estimate(counts, fraction) + 1 > spec.limit) {
+      if (estimate(counts, fraction) + n > spec.limit) {
         return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil(waitMs(counts, fraction, spec) / 1000)) };
       }
-      e.cur += 1;
+      e.cur += n;
       return { ok: true };
     },
 
-    /** Takes one of the org's wait slots; the release function gives it back (once). */
-    acquireWait(org: string): (() => void) | null {
-      const mine = waits.get(org) ?? 0;
-      if (mine + (remoteWaits.get(org) ?? 0) + 1 > settings.waitsPerOrg) return null;
-      waits.set(org, mine + 1);
-      let released = false;
-      return () => {
-        if (released) return;
-        released = true;
-        const left = (waits.get(org) ?? 1) - 1;
-        if (left > 0) waits.set(org, left);
-        else waits.delete(org);
-      };
-    },
+    /** Takes one of the org's `?wait=` slots; the release function gives it back (once). */
+    acquireWait: (org: string) => acquire('waits', org),
+
+    /** Takes one of the org's event-stream slots; the release function gives it back (once). */
+    acquireStream: (org: string) => acquire('streams', org),
 
     /** This replica's counts in the current and previous windows, and its waits; forgets older entries. */
     report(): LimitReport {
@@ -100,19 +115,24 @@ export function createOrgLimiter(settings: LimitSettings) {
         if (e.cur > 0) counts.push({ c, o, w, n: e.cur });
         if (e.prev > 0) counts.push({ c, o, w: w - 1, n: e.prev });
       }
-      return { counts, waits: [...waits].map(([o, n]) => ({ o, n })) };
+      const list = (m: Map<string, number>) => [...m].map(([o, n]) => ({ o, n }));
+      return { counts, waits: list(held.waits), ...(held.streams.size > 0 ? { streams: list(held.streams) } : {}) };
     },
 
     /** Replaces what is known of the other replicas with their latest reports. */
     applyRemote(reports: LimitReport[]) {
       const counts = new Map<string, number>();
-      const held = new Map<string, number>();
+      const others: Record<SlotKind, Map<string, number>> = { waits: new Map(), streams: new Map() };
+      const add = (m: Map<string, number>, list: { o: string; n: number }[] | undefined) => {
+        for (const { o, n } of list ?? []) m.set(o, (m.get(o) ?? 0) + n);
+      };
       for (const r of reports) {
         for (const { c, o, w, n } of r.counts) counts.set(`${c}|${o}|${w}`, (counts.get(`${c}|${o}|${w}`) ?? 0) + n);
-        for (const { o, n } of r.waits) held.set(o, (held.get(o) ?? 0) + n);
+        add(others.waits, r.waits);
+        add(others.streams, r.streams);
       }
       remote = counts;
-      remoteWaits = held;
+      remoteHeld = others;
     },
   };
 }

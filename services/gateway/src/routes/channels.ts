@@ -1,11 +1,11 @@
 import type { ChannelOwners } from '@botwot/shared/db';
 import { normaliseSender, SENDER_KINDS, type SenderKind } from '@botwot/shared/workflow';
-import { Hono } from 'hono';
-import { z } from 'zod';
+import { createRoute, z } from '@hono/zod-openapi';
+import { asWire, body, createRouter, errors, json } from '../api/openapi.js';
+import { channelSchema } from '../api/schemas.js';
 import type { AuthEnv } from '../auth.js';
 import { ApiError, notFound } from '../errors.js';
 import { MAX_CHANNELS_PER_ORG, type ChannelStore } from '../stores/channel-store.js';
-import { valid } from '../validation.js';
 
 const registerBody = z
   .object({
@@ -14,6 +14,28 @@ const registerBody = z
     label: z.string().trim().min(1).max(200).optional(),
   })
   .strict();
+
+const tags = ['channels'];
+const routes = {
+  list: createRoute({
+    method: 'get', path: '/', tags, summary: "The organisation's registered senders",
+    responses: { 200: json(z.object({ success: z.literal(true), channels: z.array(channelSchema) }), 'The senders'), ...errors(429) },
+  }),
+  register: createRoute({
+    method: 'post', path: '/', tags, summary: 'Register a sender (a WhatsApp phone number id or an email address) for the organisation',
+    request: { body: body(registerBody) },
+    responses: {
+      201: json(z.object({ success: z.literal(true), channel: channelSchema, created: z.literal(true) }), 'Registered'),
+      200: json(z.object({ success: z.literal(true), channel: channelSchema, created: z.literal(false) }), 'The organisation had it already'),
+      ...errors(400, 409, 413, 415, 429),
+    },
+  }),
+  remove: createRoute({
+    method: 'delete', path: '/{kind}/{value}', tags, summary: 'Remove a sender',
+    request: { params: z.object({ kind: z.string().openapi({ example: 'email' }), value: z.string().openapi({ example: 'sales@example.com' }) }) },
+    responses: { 200: json(z.object({ success: z.literal(true), removed: channelSchema }), 'Removed'), ...errors(404, 429) },
+  }),
+};
 
 /** Bad input is a 400 naming `value`; the registry only ever holds normalised senders. */
 function normalised(kind: SenderKind, raw: string): string {
@@ -27,11 +49,11 @@ function normalised(kind: SenderKind, raw: string): string {
  * send from. `GET /channels`, `POST /channels { kind, value, label? }`, `DELETE /channels/:kind/:value`.
  */
 export function channelRoutes(deps: { channels: ChannelStore; owners: ChannelOwners }) {
-  const app = new Hono<AuthEnv>();
+  const app = createRouter<AuthEnv>();
 
-  app.get('/', async (c) => c.json({ success: true, channels: await deps.channels.list(c.get('caller').orgId) }));
+  app.openapi(routes.list, async (c) => c.json({ success: true as const, channels: asWire(z.array(channelSchema), await deps.channels.list(c.get('caller').orgId)) }, 200));
 
-  app.post('/', valid('json', registerBody), async (c) => {
+  app.openapi(routes.register, async (c) => {
     const { orgId, userId } = c.get('caller');
     const body = c.req.valid('json');
     const value = normalised(body.kind, body.value);
@@ -39,10 +61,11 @@ export function channelRoutes(deps: { channels: ChannelStore; owners: ChannelOwn
     if (result === 'taken') throw new ApiError(409, 'CHANNEL_UNAVAILABLE', `this ${body.kind} sender is registered to another organisation`);
     if (result === 'full') throw new ApiError(409, 'CHANNEL_LIMIT', `an organisation may register at most ${MAX_CHANNELS_PER_ORG} channels`);
     deps.owners.forget(body.kind, value);
-    return c.json({ success: true, channel: result.channel, created: result.created }, result.created ? 201 : 200);
+    const channel = asWire(channelSchema, result.channel);
+    return result.created ? c.json({ success: true as const, channel, created: true as const }, 201) : c.json({ success: true as const, channel, created: false as const }, 200);
   });
 
-  app.delete('/:kind/:value', async (c) => {
+  app.openapi(routes.remove, async (c) => {
     const kind = z.enum(SENDER_KINDS).safeParse(c.req.param('kind'));
     if (!kind.success) throw notFound('channel');
     const n = normaliseSender(kind.data, c.req.param('value'));
@@ -50,7 +73,7 @@ export function channelRoutes(deps: { channels: ChannelStore; owners: ChannelOwn
     const removed = await deps.channels.remove(c.get('caller').orgId, kind.data, n.value);
     if (!removed) throw notFound('channel');
     deps.owners.forget(kind.data, n.value);
-    return c.json({ success: true, removed });
+    return c.json({ success: true as const, removed: asWire(channelSchema, removed) }, 200);
   });
 
   return app;

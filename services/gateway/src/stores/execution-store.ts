@@ -21,13 +21,20 @@ export interface ExecutionStore {
 }
 
 type Row = ExecutionDoc & { _id: string };
+
+/** A step's row as the API shows it (`logs[]`), from the stored document or one built from its event. */
+export function logView(row: { _id: string } & Record<string, unknown>): LogView {
+  const { _id, day: _d, ...rest } = row;
+  return { id: _id, ...rest, input: fromStorable(rest.input), output: fromStorable(rest.output) } as LogView;
+}
 const INTERNAL = { seq: 0, page: 0, statusSeq: 0, statusPage: 0, endEventId: 0, day: 0 } as const;
 
 function laterOf(a: Date | undefined, b: Date | undefined): Date | undefined {
   return a && b ? (a > b ? a : b) : (a ?? b);
 }
 
-function executionView(row: Row): ExecutionView {
+/** An execution as the API shows it: internal numbering and state left out, stored values restored. */
+export function executionView(row: Row): ExecutionView {
   const { _id, seq: _s, page: _p, statusSeq: _ss, statusPage: _sp, endEventId: _e, day: _d, ...rest } = row;
   return { id: _id, executionId: _id, ...rest, triggerData: fromStorable(rest.triggerData), ...(rest.finalOutput !== undefined ? { finalOutput: fromStorable(rest.finalOutput) } : {}) } as ExecutionView;
 }
@@ -112,9 +119,7 @@ export function createMongoExecutionStore(models: Models): ExecutionStore {
     },
     async logs(orgId, executionId) {
       const rows = (await ExecutionLog.collection.find({ executionId, orgId } as never, { projection: { day: 0 } }).toArray()) as unknown as (ExecutionLogDoc & { _id: string })[];
-      return rows
-        .sort((a, b) => a.stepOrder - b.stepOrder)
-        .map(({ _id, ...rest }) => ({ id: _id, ...rest, input: fromStorable(rest.input), output: fromStorable(rest.output) }) as LogView);
+      return rows.sort((a, b) => a.stepOrder - b.stepOrder).map((r) => logView(r as never));
     },
   };
 }

@@ -2,17 +2,17 @@ import type { Models } from '@botwot/shared/db';
 import type { LimitStore } from '../limits/limit-sync.js';
 import type { LimitReport } from '../limits/org-limiter.js';
 
-type Packed = { c: [LimitReport['counts'][number]['c'], string, number, number][]; w: [string, number][] };
+type Packed = { c: [LimitReport['counts'][number]['c'], string, number, number][]; w: [string, number][]; s?: [string, number][] };
 
 /** A report as stored: tuples in one JSON text. */
 export function packReport(report: LimitReport): string {
-  const packed: Packed = { c: report.counts.map((x) => [x.c, x.o, x.w, x.n]), w: report.waits.map((x) => [x.o, x.n]) };
+  const packed: Packed = { c: report.counts.map((x) => [x.c, x.o, x.w, x.n]), w: report.waits.map((x) => [x.o, x.n]), ...(report.streams?.length ? { s: report.streams.map((x) => [x.o, x.n] as [string, number]) } : {}) };
   return JSON.stringify(packed);
 }
 
 export function unpackReport(text: string): LimitReport {
   const packed = JSON.parse(text) as Packed;
-  return { counts: packed.c.map(([c, o, w, n]) => ({ c, o, w, n })), waits: packed.w.map(([o, n]) => ({ o, n })) };
+  return { counts: packed.c.map(([c, o, w, n]) => ({ c, o, w, n })), waits: packed.w.map(([o, n]) => ({ o, n })), ...(packed.s ? { streams: packed.s.map(([o, n]) => ({ o, n })) } : {}) };
 }
 
 /**

@@ -1,6 +1,5 @@
 import type { EventOf, TOPICS } from '@botwot/shared/events';
-import { ids } from '@botwot/shared/events';
-import { storable, utcDay } from '@botwot/shared/db';
+import { executionLogDoc, executionStartDoc, storable } from '@botwot/shared/db';
 import type { HandlersFor } from '@botwot/shared/kafka';
 import type { EndRecord, LogRecord, StartRecord } from '../rows.js';
 
@@ -33,55 +32,11 @@ export function createHandlers(): HandlersFor<LogSinkTopic, Row> {
 }
 
 function startRow(e: EventOf<'execution.started'>): StartRecord {
-  const d = e.data;
-  return {
-    kind: 'start',
-    workflowId: d.workflowId,
-    doc: {
-      _id: e.executionId as string,
-      orgId: e.orgId,
-      workflowId: d.workflowId,
-      version: d.version,
-      userId: d.userId,
-      mode: d.mode,
-      status: 'running',
-      triggerData: storable(d.triggerData),
-      startedAt: new Date(d.startedAt),
-      deadlineAt: new Date(d.deadlineAt),
-      day: utcDay(d.startedAt),
-      ...(d.retryOf ? { retryOf: d.retryOf } : {}),
-    },
-  };
+  return { kind: 'start', workflowId: e.data.workflowId, doc: executionStartDoc(e) };
 }
 
 function logRow(e: EventOf<'step.recorded'>): LogRecord {
-  const d = e.data;
-  const executionId = e.executionId as string;
-  return {
-    kind: 'log',
-    workflowId: d.workflowId,
-    doc: {
-      _id: ids.logRow(executionId, d.stepOrder),
-      executionId,
-      orgId: e.orgId,
-      stepId: d.stepId,
-      stepType: d.stepType,
-      nodeType: d.nodeType,
-      stepOrder: d.stepOrder,
-      status: d.status,
-      input: storable(d.input),
-      output: storable(d.output ?? null),
-      duration: d.durationMs,
-      errorMessage: d.error?.message ?? null,
-      error: d.error ?? null,
-      attempts: d.attempts,
-      tries: d.tries,
-      startedAt: new Date(d.startedAt),
-      completedAt: new Date(d.completedAt),
-      day: utcDay(d.startedAt),
-      ...(d.note ? { note: d.note } : {}),
-    },
-  };
+  return { kind: 'log', workflowId: e.data.workflowId, doc: executionLogDoc(e) };
 }
 
 function endRow(e: EventOf<'execution.completed'> | EventOf<'execution.failed'>): EndRecord {

@@ -142,7 +142,7 @@ export class CommitCycle<R> {
     for (const f of live) {
       const { topic, partition } = f.owner;
       const dead = (reason: string, cause: DeadLetterCause) => {
-        this.opts.logger.warn({ topic, partition, offset: f.message.offset, reason }, 'dead-lettered');
+        this.opts.logger.warn({ topic, partition, offset: f.message.offset, reason, ...(f.event ? { executionId: f.event.executionId, orgId: f.event.orgId } : {}) }, 'dead-lettered');
         this.opts.metrics.messagesConsumed.inc({ topic, outcome: 'dead_lettered' });
         this.opts.metrics.deadLetters.inc({ topic, cause });
         push(TOPICS.deadLetter, deadLetterMessage({ topic, partition, message: f.message }, reason, this.opts.service));

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Admin, Kafka } from 'kafkajs';
-import { TOPICS } from '@botwot/shared/events';
+import { TOPICS } from '../events/index.js';
 import type { DeadLetterId } from './dead-letter-id.js';
 import { toDeadLetter, type DeadLetter } from './dead-letter.js';
 import { readRanges, type PartitionBounds, type ReadRange } from './read-ranges.js';

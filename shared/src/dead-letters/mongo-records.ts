@@ -1,5 +1,5 @@
 import type { Connection } from 'mongoose';
-import { createModels } from '@botwot/shared/db';
+import { createModels } from '../db/index.js';
 import type { EngineRecords } from './handled-checks.js';
 import type { ClaimReleaser } from './replay.js';
 

@@ -1,4 +1,4 @@
-import { InvalidEventError, parseEvent, TOPIC_EVENTS, type AnyEvent } from '@botwot/shared/events';
+import { InvalidEventError, parseEvent, TOPIC_EVENTS, type AnyEvent } from '../events/index.js';
 
 /** How the value's bytes are framed: plain JSON, or the Confluent wire format (magic byte 0, schema id, JSON). */
 export type WireFormat = { kind: 'json' } | { kind: 'confluent'; schemaId: number };

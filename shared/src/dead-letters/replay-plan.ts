@@ -1,4 +1,4 @@
-import { TOPIC_EVENTS } from '@botwot/shared/events';
+import { TOPIC_EVENTS } from '../events/index.js';
 import type { DeadLetter } from './dead-letter.js';
 import { checkHandled, type EngineRecords, type OwnClaim } from './handled-checks.js';
 

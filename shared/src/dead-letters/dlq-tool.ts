@@ -21,6 +21,8 @@ export interface DlqToolDeps {
 export interface Selection {
   ids?: DeadLetterId[];
   filters: Filters;
+  /** keeps only the dead letters it accepts (the API keeps an org's own); an id it refuses counts as missing */
+  keep?: (dl: DeadLetter) => boolean;
 }
 
 /** Read results the CLI reports besides the dead letters themselves. */
@@ -45,8 +47,9 @@ export function createDlqTool(deps: DlqToolDeps) {
       ...(sel.ids ? { ids: sel.ids } : {}),
       ...(sel.filters.since !== undefined ? { since: sel.filters.since } : {}),
     });
-    const { kept, matched } = applyFilters(read.deadLetters, sel.filters);
-    const found = new Set(read.deadLetters.map((dl) => dl.id));
+    const visible = sel.keep ? read.deadLetters.filter(sel.keep) : read.deadLetters;
+    const { kept, matched } = applyFilters(visible, sel.filters);
+    const found = new Set(visible.map((dl) => dl.id));
     const unfinishedPartitions = new Set(read.unfinished.map((u) => u.partition));
     const missing = (sel.ids ?? []).filter((id) => !found.has(formatDeadLetterId(id)) && !unfinishedPartitions.has(id.partition)).map(formatDeadLetterId);
     return { deadLetters: kept, matched, missing, unfinished: read.unfinished };
@@ -54,7 +57,7 @@ export function createDlqTool(deps: DlqToolDeps) {
 
   return {
     /** The dead letters that match, oldest first (the newest `limit`). */
-    list: (filters: Filters) => select({ filters }),
+    list: (filters: Filters, keep?: Selection['keep']) => select({ filters, ...(keep ? { keep } : {}) }),
 
     /** One dead letter, or undefined when the topic holds none at that id. */
     async show(id: DeadLetterId): Promise<DeadLetter | undefined> {

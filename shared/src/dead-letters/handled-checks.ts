@@ -1,4 +1,4 @@
-import { ids, type AnyEvent, type EventOf, type EventType } from '@botwot/shared/events';
+import { ids, type AnyEvent, type EventOf, type EventType } from '../events/index.js';
 import type { DeadLetterSource } from './dead-letter.js';
 
 /**

@@ -1,5 +1,5 @@
 import type { IHeaders, KafkaMessage } from 'kafkajs';
-import { DLQ_HEADERS } from '@botwot/shared/kafka';
+import { DLQ_HEADERS } from '../kafka/index.js';
 import { formatDeadLetterId } from './dead-letter-id.js';
 import { decodeValue, type DecodedValue } from './decode-value.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createEvent, ids } from '@botwot/shared/events';
+import { createEvent, ids } from '../events/index.js';
 import { command, completed, fakeRecords, requested } from './dead-letters.fixture.js';
 import { checkHandled } from './handled-checks.js';
 

@@ -1,6 +1,6 @@
 import type { KafkaMessage } from 'kafkajs';
-import { createEvent, ids, type AnyEvent, type EventOf } from '@botwot/shared/events';
-import { DLQ_HEADERS } from '@botwot/shared/kafka';
+import { createEvent, ids, type AnyEvent, type EventOf } from '../events/index.js';
+import { DLQ_HEADERS } from '../kafka/index.js';
 import { toDeadLetter, type DeadLetter } from './dead-letter.js';
 import type { EngineRecords } from './handled-checks.js';
 import type { LedgerEntry, ReplayLedger } from './replay-plan.js';
