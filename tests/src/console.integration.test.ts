@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { repoRoot } from '@botwot/launcher';
-import { apiAs, ended, eventually, type Api } from './api-client.js';
+import { apiAs, ended, type Api } from './api-client.js';
 import { launchConsoleBrowser, type ConsoleBrowser } from './console-browser.js';
 
 /**
@@ -60,7 +60,14 @@ const loanSteps = [
   { stepId: 'apologise', stepType: 'action', config: { actionType: 'send_whatsapp', recipient: 'trigger', messageTemplate: 'Sorry, we could not decide: {{error_message}}' } },
 ];
 
-const execute = (text: string, query = '') => a.post(`/workFlow/${loanId}/execute${query}`, { triggerData: { phone_number: PHONE, message_text: text } });
+const execute = (text: string) => a.post(`/workFlow/${loanId}/execute`, { triggerData: { phone_number: PHONE, message_text: text } });
+
+/** Runs the loan workflow to its end (a first run on a cold stack may take a while). */
+async function runToEnd(text: string) {
+  const started = await execute(text);
+  expect(started.status).toBe(202);
+  return ended(a, started.body.executionId as string, 60_000);
+}
 
 beforeAll(async () => {
   fs.mkdirSync(shots, { recursive: true });
@@ -80,7 +87,7 @@ beforeAll(async () => {
   expect(draft.status).toBe(201);
   draftId = draft.body.id;
   // history to show: one of each branch
-  for (const text of ['[decide:approve] 5,000 INR for a fridge', '[decide:reject] a yacht', '[decide:review] a loan for a loan']) expect((await execute(text, '?wait=20')).status).toBe(200);
+  for (const text of ['[decide:approve] 5,000 INR for a fridge', '[decide:reject] a yacht', '[decide:review] a loan for a loan']) expect((await runToEnd(text)).execution.status).toBe('completed');
   browser = await launchConsoleBrowser();
   page = await browser.newPage({ width: 1280, height: 800 });
 });
@@ -169,9 +176,9 @@ describe('the console in a real browser', () => {
 
   it('opens a failed execution from the filtered list and shows the failed step and its error', async () => {
     await knobs(system.standIns.whatsapp, { failNext: 1, errorStatus: 400 });
-    const res = await execute('[decide:approve] 800 INR for a bicycle', '?wait=20');
-    expect(res.body.status).toBe('failed');
-    failedId = res.body.executionId;
+    const failed = await runToEnd('[decide:approve] 800 INR for a bicycle');
+    expect(failed.execution.status).toBe('failed');
+    failedId = failed.execution.executionId;
     await open(`#/workflows/${loanId}`);
     await page.selectOption('select[name=status]', 'failed');
     await page.waitForURL(/status=failed/);
@@ -179,7 +186,7 @@ describe('the console in a real browser', () => {
     await row.waitFor(WAIT);
     expect(await page.locator('tr[data-execution-id]').count()).toBe(1);
     await row.locator('a', { hasText: 'approved' }).click();
-    const failure = page.locator('.failure[data-error-code="UPSTREAM_400"]');
+    const failure = page.locator('section.execution > .failure[data-error-code="UPSTREAM_400"]');
     await failure.waitFor(WAIT);
     expect(await failure.textContent()).toContain('whatsapp answered 400');
     await page.locator('details#step-approved[open] .step-body', { hasText: 'UPSTREAM_400' }).waitFor(WAIT);
@@ -220,6 +227,10 @@ describe('the console in a real browser', () => {
     await page.click('text=Yes, cancel it');
     await page.locator(`section.execution[data-execution-id="${id}"][data-status="cancelled"]`).waitFor(WAIT);
     expect(await page.locator('.facts', { hasText: 'Cancelled' }).textContent()).toContain('cancelled from the console');
+    // the agent step was running: it finishes later, noted, and the page shows it; nothing after it ran
+    await page.click('.tl-row[data-step-id="decide"] .tl-label', WAIT);
+    await page.locator('details#step-decide[open] .notice', { hasText: 'cancelled' }).waitFor(WAIT);
+    expect(await page.locator('.tl-row[data-step-id]').count()).toBe(2);
     await knobs(system.standIns.botcore, { latencyMs: 0 });
     await shot('execution-cancelled');
     const list = await a.get(`/workFlow/${loanId}/executions?status=cancelled`);
@@ -238,7 +249,7 @@ describe('the console in a real browser', () => {
       await phone.goto(`${system.gatewayUrl}/console#token=${a.token}`);
       await phone.locator(`tr[data-workflow-id="${loanId}"]`).waitFor(WAIT);
       await phone.goto(`${system.gatewayUrl}/console#/executions/${failedId}`);
-      await phone.locator('.failure[data-error-code="UPSTREAM_400"]').waitFor(WAIT);
+      await phone.locator('section.execution > .failure[data-error-code="UPSTREAM_400"]').waitFor(WAIT);
       expect(await phone.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
       await shot('execution-phone', phone);
       await phone.goto(`${system.gatewayUrl}/console#/workflows/${loanId}`);

@@ -34,3 +34,10 @@ export function elapsed(startedAt: string, completedAt: string | undefined, nowM
   const end = completedAt ? Date.parse(completedAt) : nowMs;
   return Math.max(0, end - Date.parse(startedAt));
 }
+
+/** A time of day to the millisecond, for tries that are moments apart. */
+export function formatClock(iso: string | undefined): string {
+  if (!iso) return '—';
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? '—' : d.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit', fractionalSecondDigits: 3 });
+}

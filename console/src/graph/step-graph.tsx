@@ -62,7 +62,7 @@ export function StepGraph({ steps, errorsByStep, selected, onSelect }: StepGraph
               class={cls}
               transform={`translate(${n.x},${n.y})`}
               role="button"
-              tabIndex={0}
+              tabindex={0}
               data-step-id={n.id}
               aria-pressed={selected === n.id}
               aria-label={describe(n, errors, steps)}

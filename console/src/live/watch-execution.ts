@@ -1,5 +1,5 @@
 import { getExecution } from '../api/executions.js';
-import { routeMissing, type Http } from '../api/http.js';
+import { ApiFailure, routeMissing, type Http } from '../api/http.js';
 import type { ExecutionDetail } from '../api/types.js';
 import { jsonOf, pause, readEventStream } from './event-stream.js';
 import { applyStreamEvent } from './merge-detail.js';
@@ -14,33 +14,49 @@ export interface ExecutionWatch {
 }
 
 const POLL_MS = 1_000;
+/** After a cancel, a step that was running may still finish (its row then has a note): look for it this long. */
+const AFTER_CANCEL_MS = 35_000;
+const AFTER_CANCEL_EVERY_MS = 2_000;
+
+/** The stream's own 404 for an execution it cannot show (another org's, or none), as opposed to a missing route. */
+function executionMissing(error: unknown): boolean {
+  return error instanceof ApiFailure && error.status === 404 && error.code === 'NOT_FOUND' && /execution/i.test(error.message);
+}
 
 /**
- * Keeps one execution current until it ends or `signal` aborts: reads it once, then follows
- * `GET /workFlow/execution/:id/stream` (reconnecting with Last-Event-ID when the connection drops),
- * or polls the execution every second on a gateway without the stream. Ends with one more read, so
- * the page settles on what the API stores.
+ * Keeps one execution current until it ends or `signal` aborts. It follows
+ * `GET /workFlow/execution/:id/stream`: a snapshot, every step row (again after a reconnect, from
+ * the Last-Event-ID on), then the end. The stream waits for an execution that was requested a
+ * moment ago, so a page opened right after a retry needs no retries of its own. On a gateway
+ * without the stream it polls the execution every second. Either way it ends with one more read,
+ * so the page settles on what the API stores.
  */
 export async function watchExecution(http: Http, executionId: string, signal: AbortSignal, w: ExecutionWatch): Promise<void> {
-  let detail: ExecutionDetail;
-  try {
-    detail = await getExecution(http, executionId, signal);
-  } catch (error) {
-    if (!signal.aborted) w.onError(error);
-    return;
-  }
-  w.onDetail(detail);
-  const ended = () => detail.execution.status !== 'running';
-  const settle = async () => {
-    if (signal.aborted) return;
+  let detail: ExecutionDetail | undefined;
+  const show = (next: ExecutionDetail) => {
+    detail = next;
+    w.onDetail(next);
+  };
+  const read = async () => {
     try {
-      w.onDetail(await getExecution(http, executionId, signal));
+      show(await getExecution(http, executionId, signal));
     } catch (error) {
       if (!signal.aborted) w.onError(error);
     }
-    if (!signal.aborted) w.onMode('ended');
   };
-  if (ended()) return settle();
+  const settle = async () => {
+    if (signal.aborted) return;
+    await read();
+    if (signal.aborted) return;
+    w.onMode('ended');
+    if (detail?.execution.status !== 'cancelled') return;
+    const rows = () => detail?.logs.length ?? 0;
+    const until = Date.now() + AFTER_CANCEL_MS;
+    for (const before = rows(); !signal.aborted && rows() === before && Date.now() < until; ) {
+      await pause(AFTER_CANCEL_EVERY_MS, signal);
+      if (!signal.aborted) await read();
+    }
+  };
 
   let lastId: string | undefined;
   let sawEnd = false;
@@ -60,15 +76,13 @@ export async function watchExecution(http: Http, executionId: string, signal: Ab
           const data = jsonOf(e);
           if (!data) return;
           const next = applyStreamEvent(detail, e.event, data);
-          if (next && next !== detail) {
-            detail = next;
-            w.onDetail(detail);
-          }
+          if (next && next !== detail) show(next);
           if (e.event === 'end') sawEnd = true;
         },
       });
     } catch (error) {
       if (signal.aborted) return;
+      if (executionMissing(error)) return w.onError(error);
       if (routeMissing(error)) return poll();
       failures++;
       if (failures > 5) {
@@ -82,15 +96,19 @@ export async function watchExecution(http: Http, executionId: string, signal: Ab
 
   async function poll(): Promise<void> {
     w.onMode('polling');
-    while (!signal.aborted && !ended()) {
-      await pause(POLL_MS, signal);
-      if (signal.aborted) return;
+    for (let misses = 0; !signal.aborted; ) {
       try {
-        detail = await getExecution(http, executionId, signal);
-        w.onDetail(detail);
+        show(await getExecution(http, executionId, signal));
+        if (detail?.execution.status !== 'running') break;
       } catch (error) {
-        if (!signal.aborted) w.onError(error);
+        if (signal.aborted) return;
+        // without the stream nothing waits for a just-requested execution to be recorded: give it a few seconds
+        if (!(error instanceof ApiFailure && error.status === 404 && !detail && ++misses < 5)) {
+          w.onError(error);
+          if (!detail) return;
+        }
       }
+      await pause(POLL_MS, signal);
     }
     return settle();
   }

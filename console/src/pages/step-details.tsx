@@ -2,7 +2,7 @@ import type { StepLog } from '../api/types.js';
 import { JsonFold } from '../components/json-fold.js';
 import { StatusBadge } from '../components/status-badge.js';
 import { FailureBox } from './failure-box.js';
-import { formatDuration, formatTime } from '../format/time.js';
+import { formatClock, formatDuration, formatTime } from '../format/time.js';
 
 /** One step's record: input, output and error as folded JSON, its tries, and any note. */
 export function StepDetails({ log, open, onToggle }: { log: StepLog; open: boolean; onToggle: (open: boolean) => void }) {
@@ -36,7 +36,7 @@ export function StepDetails({ log, open, onToggle }: { log: StepLog; open: boole
                 {log.tries.map((t, i) => (
                   <tr key={i} class={t.ok ? '' : 'try-failed'}>
                     <td>{i + 1}</td>
-                    <td>{formatTime(t.at)}</td>
+                    <td class="nowrap">{formatClock(t.at)}</td>
                     <td>{formatDuration(t.durationMs)}</td>
                     <td>{t.ok ? 'ok' : (t.error ?? 'failed')}</td>
                   </tr>
