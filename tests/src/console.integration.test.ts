@@ -1,7 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { Kafka, logLevel } from 'kafkajs';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createEvent, ids, TOPICS } from '@botwot/shared/events';
+import { DLQ_HEADERS, jsonCodec, registryCodec } from '@botwot/shared/kafka';
 import { repoRoot } from '@botwot/launcher';
 import { apiAs, ended, type Api } from './api-client.js';
 import { launchConsoleBrowser, type ConsoleBrowser } from './console-browser.js';
@@ -30,6 +34,49 @@ let failedId: string;
 async function knobs(base: string, values: Record<string, unknown>) {
   const res = await fetch(`${base}/__admin/knobs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(values) });
   expect(res.status).toBe(200);
+}
+
+/**
+ * A valid execution request of org A, dead-lettered as a consumer does after giving up on it
+ * (the way the dead-letter route's own test makes one), so the page has something of A's to show.
+ */
+async function deadLetterRequest(text: string): Promise<string> {
+  const executionId = randomUUID();
+  const event = createEvent('execution.requested', {
+    orgId: `org-console-${run}`,
+    executionId,
+    eventId: ids.requestedEvent(executionId),
+    data: { workflowId: loanId, version: 1, userId: 'ops-anna', mode: 'live', triggerData: { phone_number: PHONE, message_text: text } },
+  });
+  const codec = system.schemaRegistryUrl ? registryCodec(system.schemaRegistryUrl) : jsonCodec();
+  const kafka = new Kafka({ clientId: 'console-test', brokers: system.kafkaBrokers, logLevel: logLevel.NOTHING });
+  const producer = kafka.producer();
+  await producer.connect();
+  try {
+    await producer.send({
+      topic: TOPICS.deadLetter,
+      acks: -1,
+      messages: [
+        {
+          key: executionId,
+          value: await codec.encode(event),
+          headers: {
+            'event-type': event.type,
+            [DLQ_HEADERS.reason]: 'handler failed: the orchestrator gave up after its retries',
+            [DLQ_HEADERS.sourceTopic]: TOPICS.executionRequested,
+            [DLQ_HEADERS.sourcePartition]: '0',
+            // far past anything the test stack writes: no real message has these coordinates
+            [DLQ_HEADERS.sourceOffset]: '999999997',
+            [DLQ_HEADERS.service]: 'orchestrator',
+            [DLQ_HEADERS.at]: new Date().toISOString(),
+          },
+        },
+      ],
+    });
+  } finally {
+    await producer.disconnect();
+  }
+  return executionId;
 }
 
 /** Goes to a console page by its address after `#` (same document: the app routes it). */
@@ -237,10 +284,31 @@ describe('the console in a real browser', () => {
     expect(list.body.executions.map((e: { executionId: string }) => e.executionId)).toContain(id);
   });
 
-  it('lists dead letters with reason, topic and age', async () => {
+  it('lists dead letters with reason, topic and age, and replays one after a dry run', async () => {
+    const executionId = await deadLetterRequest('[decide:approve] dead-lettered, then replayed');
     await open('#/dead-letters');
-    await page.locator('[data-dead-letters], table.dead-letters').first().waitFor(WAIT);
+    // the topic is read when the page opens and on Refresh: refresh until the new dead letter is in
+    const row = page.locator('tr[data-dead-letter-id]', { has: page.locator(`a[href$="${executionId}"]`) });
+    const refresh = page.locator('button', { hasText: 'Refresh' });
+    for (let i = 0; i < 30; i++) {
+      await refresh.and(page.locator(':enabled')).waitFor(WAIT);
+      if (await row.count()) break;
+      await refresh.click();
+    }
+    await row.waitFor(WAIT);
+    const text = (await row.textContent()) ?? '';
+    expect(text).toContain('the orchestrator gave up');
+    expect(text).toContain(TOPICS.executionRequested);
+    expect(text).toContain('ago');
+    expect(await page.locator('button', { hasText: 'Replay' }).isDisabled()).toBe(true);
+    await row.locator('input[type=checkbox]').check();
+    await page.click('text=Dry run (1)');
+    await page.locator('[data-replay="dry-run"] [data-outcome="would-replay"]').waitFor(WAIT);
     await shot('dead-letters');
+    await page.click('button.primary:has-text("Replay")');
+    await page.locator('[data-replay="replayed"] [data-outcome="replayed"]').waitFor(WAIT);
+    // the replayed request ran
+    expect((await ended(a, executionId, 60_000)).execution.status).toBe('completed');
   });
 
   it('reads well on a phone: no sideways scrolling, tables as cards', async () => {

@@ -123,17 +123,26 @@ export type RetryVersion = 'original' | 'latest';
 /** One execution in a bulk retry's answer (the dry run's preview, or what a real run started). */
 export interface RetryPlan {
   executionId: string;
-  stepsToRun: string[];
+  stepsToRun: Array<{ stepId: string; stepType?: string; nodeType?: string }>;
+  /** the messages, emails, calls and CRM writes the steps would send again */
   sideEffects: Array<{ stepId: string; channel: string; to: string; summary: string }>;
   newExecutionId?: string;
+  /** what the preview could not know (an agent may answer otherwise on the rerun) */
+  notes?: string[];
+  /** why this execution would not be retried */
+  error?: { code: string; message: string };
 }
 
 export interface DeadLetter {
+  /** `<partition>:<offset>` on the dead-letter topic */
   id: string;
+  /** the topic it was consumed from */
   topic: string;
   reason: string;
   /** when it was dead-lettered (ISO) */
   at?: string;
-  key?: string;
+  /** the service that dead-lettered it */
+  service?: string;
+  eventType?: string;
   executionId?: string;
 }

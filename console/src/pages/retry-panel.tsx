@@ -116,8 +116,13 @@ function PreviewView({ preview }: { preview: RetryPreview }) {
   }
   return (
     <div class="preview" role="status" data-preview="ready">
+      {plan.error ? (
+        <p class="field-error">
+          Not retryable this way: {plan.error.message} ({plan.error.code})
+        </p>
+      ) : null}
       <p>
-        <strong>Steps that would run:</strong> {plan.stepsToRun.length ? plan.stepsToRun.join(' → ') : 'none'}
+        <strong>Steps that would run:</strong> {plan.stepsToRun.length ? plan.stepsToRun.map((s) => s.stepId).join(' → ') : 'none'}
       </p>
       {plan.sideEffects.length === 0 ? (
         <p>No side effects would be sent again.</p>
@@ -146,6 +151,13 @@ function PreviewView({ preview }: { preview: RetryPreview }) {
           </table>
         </div>
       )}
+      {plan.notes?.length ? (
+        <ul class="muted small">
+          {plan.notes.map((n, i) => (
+            <li key={i}>{n}</li>
+          ))}
+        </ul>
+      ) : null}
     </div>
   );
 }
