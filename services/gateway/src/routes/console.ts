@@ -3,7 +3,8 @@ import fs from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { Hono, type Context } from 'hono';
+import { OpenAPIHono, z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
 
 /** One file of the built console, held in memory (the whole console is well under 100 kB). */
 interface Asset {
@@ -64,8 +65,9 @@ async function loadAssets(dir: string): Promise<Map<string, Asset>> {
  * revalidated. Only files the build wrote are served (names are looked up, never joined into a
  * path). Without a build, /console says how to make one.
  */
-export function consoleRoutes(opts: { dir?: string } = {}): Hono {
-  const app = new Hono();
+export function consoleRoutes(opts: { dir?: string } = {}): OpenAPIHono {
+  const app = new OpenAPIHono();
+  describeRoutes(app);
   const dir = opts.dir ?? defaultConsoleDir();
   let loading: Promise<Map<string, Asset>> | undefined;
   let loadedFrom: number | undefined;
@@ -122,4 +124,25 @@ export function consoleRoutes(opts: { dir?: string } = {}): Hono {
     return send(c, asset, 'public, max-age=31536000, immutable');
   });
   return app;
+}
+
+/** The console's files in the OpenAPI document (every served route is described there), open like /docs. */
+function describeRoutes(app: OpenAPIHono): void {
+  const open = { security: [], tags: ['operations'] };
+  const page = { 200: { description: 'The console (a single page; sign in with a token)', content: { 'text/html': { schema: z.string() } } }, 404: { description: 'The console is not built (CONSOLE_NOT_BUILT)' } };
+  for (const path of ['/console', '/console/', '/console/index.html']) {
+    app.openAPIRegistry.registerPath({ method: 'get', path, summary: 'The operations console', ...open, responses: page });
+  }
+  app.openAPIRegistry.registerPath({
+    method: 'get',
+    path: '/console/assets/{name}',
+    summary: "The console's script, stylesheet and icon, as `npm run build` wrote them (content-hashed names)",
+    ...open,
+    request: { params: z.object({ name: z.string() }) },
+    responses: {
+      200: { description: 'The file', content: { 'text/javascript': { schema: z.string() }, 'text/css': { schema: z.string() }, 'image/svg+xml': { schema: z.string() }, 'application/json': { schema: z.string() } } },
+      304: { description: 'Not modified (If-None-Match)' },
+      404: { description: 'No such file' },
+    },
+  });
 }
