@@ -5,7 +5,8 @@
 # time (`docker run -e SERVICE=orchestrator botwot/engine`). It runs services/$SERVICE/dist/main.js.
 #
 #   stage manifests  every workspace's package.json (npm ci checks all of them against the lock)
-#   stage build      all dependencies, then `tsc -b` of shared and the six services
+#   stage build      all dependencies, then `tsc -b` of shared and the six services, and the console's
+#                    static files (esbuild) that the gateway serves at /console
 #   stage prod-deps  production dependencies of shared and the six services only
 #   stage runtime    node + prod-deps + compiled output, run as the unprivileged `node` user (uid 1000)
 
@@ -22,6 +23,7 @@ COPY shared/package.json shared/
 COPY infra/package.json infra/
 COPY stand-ins/package.json stand-ins/
 COPY launcher/package.json launcher/
+COPY console/package.json console/
 COPY tests/package.json tests/
 COPY tools/package.json tools/
 COPY services/gateway/package.json services/gateway/
@@ -36,6 +38,10 @@ RUN --mount=type=cache,target=/root/.npm npm ci
 COPY tsconfig.base.json ./
 COPY shared/ shared/
 COPY services/ services/
+COPY console/ console/
+RUN node console/build.mjs \
+ && mkdir -p /out/console/dist \
+ && cp console/package.json /out/console/ && cp -R console/dist/public /out/console/dist/public
 RUN npx tsc -b shared \
       services/gateway services/orchestrator services/agent-runner \
       services/action-runner services/utility-runner services/log-sink \
@@ -48,7 +54,8 @@ RUN npx tsc -b shared \
 
 FROM manifests AS prod-deps
 # --workspace limits the install to what shared and the services need at run time
-# (no typescript/vitest/turbo, nor the infra, stand-ins, launcher and tests workspaces' deps).
+# (no typescript/vitest/turbo, nor the infra, stand-ins, launcher and tests workspaces' deps; the
+# gateway's link to the console workspace comes along, and the console has no run-time dependencies).
 RUN --mount=type=cache,target=/root/.npm npm ci --omit=dev \
       --workspace=shared \
       --workspace=services/gateway --workspace=services/orchestrator \

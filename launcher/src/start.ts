@@ -63,6 +63,7 @@ try {
 BotWot execution engine is up.
 
   gateway      ${url}   (metrics: ${url}/metrics)
+  console      ${url}/console#token=${token}
   kafka        ${system.kafkaBrokers.join(',')}
   mongo        ${system.mongoUrl}
   registry     ${system.schemaRegistryUrl ?? '(off: events are zod-validated JSON)'}
@@ -81,6 +82,8 @@ Run the example workflow ${workflowId} (WhatsApp trigger -> conversational agent
 Then read it back with its step logs:
 
   curl -s ${url}/workFlow/execution/<executionId> -H "Authorization: Bearer $TOKEN"
+
+or open the console link above (it signs in as org-dev; the token leaves the address at once).
 
 Ctrl-C stops everything.`);
 } catch (error) {

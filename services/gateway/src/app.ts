@@ -13,6 +13,7 @@ import { ApiError, errorResponse } from './errors.js';
 import type { OrgLimiter } from './limits/org-limiter.js';
 import { routeClassOf } from './limits/route-class.js';
 import { channelRoutes } from './routes/channels.js';
+import { consoleRoutes } from './routes/console.js';
 import { executionRoutes, type ExecutionRouteDeps } from './routes/executions.js';
 import { streamRoutes, type StreamRouteDeps } from './routes/streams.js';
 import { bulkRetryRoutes } from './routes/bulk-retry.js';
@@ -103,6 +104,8 @@ export function createApp(deps: AppDeps): OpenAPIHono<RequestEnv> {
   workflows.route('/', workflowRoutes(deps));
   app.route('/workFlow', workflows);
   app.route('/channels', guarded().route('/', channelRoutes(deps)));
+  // the operations console: static files, no token needed to load them (every API call it makes sends one)
+  app.route('/', consoleRoutes());
 
   app.notFound((c) => c.json({ success: false, error: { code: 'NOT_FOUND', message: 'no such route' } }, 404));
   app.onError((error, c) => errorResponse(error, c, c.get('logger') ?? deps.logger));

@@ -1,0 +1,15 @@
+import type { ComponentChildren } from 'preact';
+import { describeFailure } from '../api/http.js';
+
+/** A failure to show in place of what could not be loaded or done. */
+export function ErrorNotice({ error, what }: { error: unknown; what: string }) {
+  return (
+    <div class="notice notice-error" role="alert">
+      <strong>{what}:</strong> {describeFailure(error)}
+    </div>
+  );
+}
+
+export function InfoNotice({ children }: { children: ComponentChildren }) {
+  return <div class="notice notice-info">{children}</div>;
+}
