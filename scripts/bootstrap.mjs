@@ -37,9 +37,9 @@ if (!process.env.KAFKA_BROKERS || (!process.env.SCHEMA_REGISTRY_URL && process.e
 }
 if (!process.env.MONGO_URL) need('go', ['version'], 'Go builds FerretDB, the local MongoDB-wire server');
 
-// The browser tests drive Debian's Chromium (playwright-core downloads no browser).
+// The browser tests (console, /docs) drive Debian's Chromium: playwright-core downloads no browser.
 const CHROMIUM = '/usr/bin/chromium';
-if (command === 'test' && !fs.existsSync(CHROMIUM)) {
+if (command === 'test' && !process.env.CHROMIUM_PATH && !fs.existsSync(CHROMIUM)) {
   if (process.getuid?.() !== 0) {
     say(`missing ${CHROMIUM}: the browser tests need Debian's chromium; run: sudo apt-get install -y chromium`);
     process.exit(1);
@@ -65,24 +65,9 @@ if (stale) {
 say('building (TypeScript, via turbo) ...');
 if (run('npx', ['turbo', 'run', 'build', '--output-logs=errors-only']) !== 0) process.exit(1);
 
-// The console's browser tests drive Debian's Chromium (never a downloaded one): install it when it is
-// missing and this machine can (root with apt-get); otherwise say so, and those tests will say it too.
-function ensureChromium() {
-  if (process.env.CHROMIUM_PATH || fs.existsSync('/usr/bin/chromium')) return;
-  const apt = spawnSync('apt-get', ['--version'], { encoding: 'utf8' });
-  if (process.getuid?.() !== 0 || apt.error || apt.status !== 0) {
-    say('no /usr/bin/chromium: the browser tests need it (apt-get install chromium)');
-    return;
-  }
-  say('installing chromium for the browser tests (apt-get) ...');
-  const install = () => run('apt-get', ['install', '-y', '--no-install-recommends', 'chromium'], { env: { DEBIAN_FRONTEND: 'noninteractive' } });
-  if (install() !== 0 && run('apt-get', ['update']) === 0) install();
-}
-
 if (command === 'start') {
   process.exit(run(process.execPath, ['--enable-source-maps', 'launcher/dist/start.js', ...rest]));
 } else if (command === 'test') {
-  ensureChromium();
   process.exit(run(process.execPath, ['scripts/run-tests.mjs', ...rest]));
 } else {
   say(`unknown command ${command}; use start or test`);

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { launchBrowser, newPage, screenshot, type TestBrowser } from './browser.js';
+import { CHROMIUM, launchBrowser, screenshot, type TestBrowser } from './browser.js';
 import { createSpecCheck } from './spec-check.js';
 
 /**
@@ -56,7 +56,7 @@ describe('GET /openapi.json', () => {
 describe('/docs', () => {
   let browser: TestBrowser;
   beforeAll(async () => {
-    expect(existsSync('/usr/bin/chromium'), 'Debian chromium (npm test installs it)').toBe(true);
+    expect(existsSync(CHROMIUM), 'Debian chromium (npm test installs it)').toBe(true);
     browser = await launchBrowser();
   });
   afterAll(async () => {
@@ -64,7 +64,7 @@ describe('/docs', () => {
   });
 
   it('renders every operation of the document in headless Chromium, with no console error, from the gateway alone', async () => {
-    const { page, errors } = await newPage(browser);
+    const page = await browser.newPage();
     const requested = new Set<string>();
     page.on('request', (request) => requested.add(new URL(request.url()).origin));
     const res = await page.goto(`${system.gatewayUrl}/docs`, { waitUntil: 'load' });
@@ -74,7 +74,7 @@ describe('/docs', () => {
     await page.waitForFunction((n) => document.querySelectorAll('.opblock').length === n, operations);
     const file = await screenshot(page, 'docs');
     expect(existsSync(file)).toBe(true);
-    expect(errors).toEqual([]);
+    expect(browser.errors).toEqual([]);
     expect([...requested]).toEqual([new URL(system.gatewayUrl).origin]);
   });
 });

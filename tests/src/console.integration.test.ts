@@ -8,7 +8,7 @@ import { createEvent, ids, TOPICS } from '@botwot/shared/events';
 import { DLQ_HEADERS, jsonCodec, registryCodec } from '@botwot/shared/kafka';
 import { repoRoot } from '@botwot/launcher';
 import { apiAs, ended, type Api } from './api-client.js';
-import { launchConsoleBrowser, type ConsoleBrowser } from './console-browser.js';
+import { launchBrowser, type TestBrowser } from './browser.js';
 
 /**
  * The operations console in a real headless Chromium against the real stack: sign in, a workflow's
@@ -25,7 +25,7 @@ const WAIT = { timeout: 30_000 };
 
 let a: Api;
 let b: Api;
-let browser: ConsoleBrowser;
+let browser: TestBrowser;
 let page: Page;
 let loanId: string;
 let draftId: string;
@@ -135,7 +135,7 @@ beforeAll(async () => {
   draftId = draft.body.id;
   // history to show: one of each branch
   for (const text of ['[decide:approve] 5,000 INR for a fridge', '[decide:reject] a yacht', '[decide:review] a loan for a loan']) expect((await runToEnd(text)).execution.status).toBe('completed');
-  browser = await launchConsoleBrowser();
+  browser = await launchBrowser();
   page = await browser.newPage({ width: 1280, height: 800 });
 });
 
