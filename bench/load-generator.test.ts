@@ -23,7 +23,7 @@ describe('runOpenLoop', () => {
     await run.scheduleDone;
     // 20 were due; none answered, so the first 5 went out and the other 15 were skipped, not delayed
     expect(run.counts()).toMatchObject({ due: 20, sent: 5, skipped: 15, outstanding: 5 });
-    answers.forEach((answer, i) => answer(i < 3 ? { kind: 'accepted', executionId: `e${i}` } : i === 3 ? { kind: 'refused', status: 429, code: 'RATE_LIMITED' } : { kind: 'error', message: 'reset' }));
+    for (const [i, answer] of answers.entries()) answer(i < 3 ? { kind: 'accepted', executionId: `e${i}` } : i === 3 ? { kind: 'refused', status: 429, code: 'RATE_LIMITED' } : { kind: 'error', message: 'reset' });
     await run.answered();
     expect(run.counts()).toMatchObject({ accepted: 3, refused: 1, errors: 1, outstanding: 0 });
     expect(run.requests.filter((r) => r.sentAtMs === undefined).map((r) => r.seq)).toEqual(Array.from({ length: 15 }, (_, i) => i + 5));

@@ -56,8 +56,9 @@ export async function ensureKafkaLibs(root: string, log: Log, version = KAFKA_VE
         const downloaded = /Downloaded from \S+: (\S+) \(([^)]*)\)/.exec(line);
         if (downloaded) {
           downloads++;
-          const file = downloaded[1]!.split("/").pop()!;
-          if (file.endsWith(".jar")) log(`maven: downloaded ${file} (${downloaded[2]!.split(" at ")[0]})`);
+          const [, url = "", size = ""] = downloaded;
+          const file = url.split("/").pop() ?? url;
+          if (file.endsWith(".jar")) log(`maven: downloaded ${file} (${size.split(" at ")[0]})`);
         } else if (/^\[(ERROR|WARNING)\]/.test(line)) log(`maven: ${line}`);
       },
     });

@@ -73,7 +73,10 @@ export async function startPostgres(opts: StartPostgresOptions): Promise<Postgre
     args,
     execs: bin.postgres,
     cwd: dataDir,
-    ready: async () => (await ensureDatabase(port, database, log), true),
+    ready: async () => {
+      await ensureDatabase(port, database, log);
+      return true;
+    },
     readyTimeoutMs: 60_000,
     // SIGINT to the postmaster alone is postgres's "fast" shutdown: it ends its backends and
     // writes a shutdown checkpoint; a SIGTERM to the whole group would race that order.

@@ -48,7 +48,7 @@ export function runTool(opts: RunToolOptions): Promise<void> {
       stream.on("end", () => buffered && handle(buffered));
     };
     const handle = (raw: string): void => {
-      // eslint-disable-next-line no-control-regex
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: strips the tools' colour codes, which start with ESC
       const line = raw.replace(/\x1b\[[0-9;]*m/g, "").trimEnd();
       if (!line) return;
       tail.push(line);

@@ -118,7 +118,7 @@ const SETTINGS = `<settings>
 `;
 
 function javaHome(): string | undefined {
-  const candidates = [process.env['SCHEMA_REGISTRY_JAVA_HOME'], '/usr/lib/jvm/java-17-openjdk-amd64', process.env['JAVA_HOME']];
+  const candidates = [process.env.SCHEMA_REGISTRY_JAVA_HOME, '/usr/lib/jvm/java-17-openjdk-amd64', process.env.JAVA_HOME];
   for (const c of candidates) if (c && existsSync(join(c, 'bin', 'java'))) return c;
   return undefined;
 }
@@ -176,7 +176,7 @@ export async function startSchemaRegistry(opts: SchemaRegistryOptions): Promise<
 
   const jh = javaHome();
   const env: NodeJS.ProcessEnv = { ...process.env };
-  if (jh) env['JAVA_HOME'] = jh;
+  if (jh) env.JAVA_HOME = jh;
   const java = jh ? join(jh, 'bin', 'java') : 'java';
 
   // A registry left running by a crashed earlier start is stopped through its pidfile.

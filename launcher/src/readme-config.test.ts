@@ -26,7 +26,10 @@ function tables(): Map<string, Map<string, string>> {
   for (const line of section.split('\n')) {
     if (line.startsWith('|')) {
       const cells = line.split(/(?<!\\)\|/).slice(1, -1).map((c) => c.trim());
-      if (!rows) out.set(paragraph.join(' '), (rows = new Map()));
+      if (!rows) {
+        rows = new Map();
+        out.set(paragraph.join(' '), rows);
+      }
       const names = [...(cells[0] ?? '').matchAll(/`([A-Z0-9_<>]+)`/g)].map((m) => m[1] as string);
       for (const name of names) rows.set(name, cells[1] ?? '');
       afterBlank = false;

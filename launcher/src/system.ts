@@ -73,7 +73,7 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
       step(`using Kafka at ${brokers.join(',')} (KAFKA_BROKERS)`);
     } else {
       step('starting Kafka (KRaft) ...');
-      kafka = await startKafka({
+      const kafkaServer = await startKafka({
         root: opts.root,
         name: opts.name,
         fresh: opts.fresh,
@@ -81,8 +81,9 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
         ...(opts.ports?.kafka ? { port: opts.ports.kafka } : free ? { port: await freePort(), controllerPort: await freePort() } : {}),
         ...(opts.ports?.kafkaController ? { controllerPort: opts.ports.kafkaController } : {}),
       });
-      stops.push(() => kafka!.stop());
-      brokers = kafka.brokers;
+      kafka = kafkaServer;
+      stops.push(() => kafkaServer.stop());
+      brokers = kafkaServer.brokers;
       step(`Kafka ready at ${brokers.join(',')}`);
     }
 
@@ -96,12 +97,13 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
       const backend = mongoBackend(opts.env.MONGO_BACKEND);
       if (backend === 'postgresql') {
         step('starting PostgreSQL ...');
-        postgres = await startPostgres({ root: opts.root, name: opts.name, fresh: opts.fresh, log: opts.log, ...(opts.ports?.postgres ? { port: opts.ports.postgres } : free ? { port: await freePort() } : {}) });
-        stops.push(() => postgres!.stop());
-        step(`PostgreSQL ready at 127.0.0.1:${postgres.port}`);
+        const postgresServer = await startPostgres({ root: opts.root, name: opts.name, fresh: opts.fresh, log: opts.log, ...(opts.ports?.postgres ? { port: opts.ports.postgres } : free ? { port: await freePort() } : {}) });
+        postgres = postgresServer;
+        stops.push(() => postgresServer.stop());
+        step(`PostgreSQL ready at 127.0.0.1:${postgresServer.port}`);
       }
       step(`starting FerretDB on ${backend === 'postgresql' ? 'PostgreSQL' : 'SQLite (MONGO_BACKEND=sqlite)'} ...`);
-      mongo = await startFerretDb({
+      const mongoServer = await startFerretDb({
         root: opts.root,
         name: opts.name,
         fresh: opts.fresh,
@@ -109,8 +111,9 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
         backend: postgres ? { handler: 'postgresql', postgresqlUrl: postgres.url } : { handler: 'sqlite' },
         ...(opts.ports?.mongo ? { port: opts.ports.mongo } : free ? { port: await freePort() } : {}),
       });
-      stops.push(() => mongo!.stop());
-      mongoUrl = `${mongo.url.replace(/\/$/, '')}/${MONGO_DATABASE}`;
+      mongo = mongoServer;
+      stops.push(() => mongoServer.stop());
+      mongoUrl = `${mongoServer.url.replace(/\/$/, '')}/${MONGO_DATABASE}`;
       step(`FerretDB ready at ${mongo.url}`);
       if (postgres) {
         // FerretDB's own indexes cannot serve its equality filters on PostgreSQL: see LOOKUP_INDEXES

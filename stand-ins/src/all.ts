@@ -70,7 +70,9 @@ export async function startAllStandIns(opts: AllStandInsOptions = {}): Promise<A
         SMTP_PORT: String(smtp.port),
         SMTP_ADMIN_URL: smtp.adminUrl,
       }),
-      reset: () => all.forEach((s) => s.reset()),
+      reset: () => {
+        for (const s of all) s.reset();
+      },
       close: async () => {
         await Promise.all(all.map((s) => s.close()));
       },

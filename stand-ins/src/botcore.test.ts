@@ -71,7 +71,7 @@ describe('BotCore /qna', () => {
 
   it('answers 404 for unknown routes and methods', async () => {
     expect((await post('/nope', { text: 'x' })).status).toBe(404);
-    expect((await fetch(bot.url + '/qna')).status).toBe(404);
+    expect((await fetch(`${bot.url}/qna`)).status).toBe(404);
   });
 
   it('journals the requests it handled', async () => {

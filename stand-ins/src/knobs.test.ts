@@ -109,7 +109,10 @@ describe('knobs (in-process)', () => {
     const failures = (slowShare: number) => {
       const f = new Faults();
       f.set({ errorRate: 0.3, slowShare, slowMs: 10 });
-      return Array.from({ length: 200 }, () => (f.planDelay(), f.shouldFail()));
+      return Array.from({ length: 200 }, () => {
+        f.planDelay();
+        return f.shouldFail();
+      });
     };
     expect(failures(0.5)).toEqual(failures(0));
   });

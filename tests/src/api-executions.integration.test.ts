@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { request } from 'node:http';
 import { Kafka, logLevel } from 'kafkajs';
 import { createEvent, TOPICS } from '@botwot/shared/events';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { apiAs, ended, eventually, type Api } from './api-client.js';
 
 // Executions through the real gateway and the whole pipeline behind it: execute, test-run,

@@ -43,7 +43,7 @@ export function tokenFuzz(system: SystemInfo, orgId: string) {
       fc.integer({ min: 90, max: 400 }).map((n) => `${valid}-${'x'.repeat(n)}`),
       fc.string({ maxLength: 30 }),
     );
-  const time = (offsets: number[]) => fc.oneof(fc.constant(undefined), fc.constantFrom(...offsets).map((o) => t0 + o), fc.constantFrom('soon', 1e309, -1, 4_102_444_800, 1.5e12));
+  const time = (offsets: number[]) => fc.oneof(fc.constant(undefined), fc.constantFrom(...offsets).map((o) => t0 + o), fc.constantFrom('soon', Number.POSITIVE_INFINITY, -1, 4_102_444_800, 1.5e12));
 
   const claims = fc.record({
     orgId: idValue(orgId),

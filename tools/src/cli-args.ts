@@ -35,11 +35,10 @@ environment: KAFKA_BROKERS, MONGO_URL, SCHEMA_REGISTRY_URL (defaults: the local 
 
 const DEFAULT_LIST_LIMIT = 50;
 
-/** Parses the command line; throws UsageError for anything it cannot use. */
-export function parseCli(argv: string[], now: number): CliCommand {
-  let parsed;
+/** node's parseArgs with this CLI's options; its errors become UsageError. */
+function readArgs(argv: string[]) {
   try {
-    parsed = parseArgs({
+    return parseArgs({
       args: argv,
       allowPositionals: true,
       strict: true,
@@ -60,7 +59,11 @@ export function parseCli(argv: string[], now: number): CliCommand {
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
-  const { values, positionals } = parsed;
+}
+
+/** Parses the command line; throws UsageError for anything it cannot use. */
+export function parseCli(argv: string[], now: number): CliCommand {
+  const { values, positionals } = readArgs(argv);
   const [command, ...rest] = positionals;
   if (values.help || command === undefined || command === 'help') return { command: 'help' };
 

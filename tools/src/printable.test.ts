@@ -14,6 +14,7 @@ describe('text from dead letters on a terminal', () => {
   it('pretty JSON stays valid JSON with the raw characters escaped', () => {
     const value = { text: 'a\u001b\u009b\u202eb' };
     const out = safeJson(value);
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: the test looks for the raw control characters
     expect(out).not.toMatch(/[\u001b\u009b\u202e]/);
     expect(JSON.parse(out)).toEqual(value);
   });

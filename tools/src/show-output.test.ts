@@ -19,6 +19,7 @@ describe('what the tool prints', () => {
 
   it('show: a preview of bytes that are not an event, and never a raw escape sequence', () => {
     const text = showText(deadLetter({ value: Buffer.from(`{${hostile}`), reason: `undecodable ${hostile}`, key: hostile }), { now });
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: the test looks for raw control characters (tab and newline allowed)
     expect(text).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f]/);
     expect(text).toContain('status:  poison: undecodable: ');
     expect(text).toContain('\\x1b]0;owned\\x07');
@@ -35,6 +36,7 @@ describe('what the tool prints', () => {
     expect(lines[0]).toMatch(/^ID\s+AGE\s+SOURCE\s+TYPE\s+IDS\s+REASON$/);
     expect(lines[1]).toMatch(/^0:1\s+5m\s+workflow.execution.requested\s+execution.requested\s+org=org-a exec=e1\s+handler failed$/);
     expect(lines[2]).toContain('? (poison)');
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: the test looks for raw control characters
     for (const line of lines) expect(line).not.toMatch(/[\u0000-\u001f]/);
     expect(listJson(deadLetter({ value: requested('e1') }), now)).toMatchObject({ id: '0:7', ageSeconds: 300, type: 'execution.requested', executionId: 'e1', valid: true });
   });

@@ -82,9 +82,14 @@ export function layoutGraph(steps: Step[]): GraphLayout {
 
   // Columns in discovery order, then each column sorted by where its predecessors sit.
   const columns: string[][] = [];
-  for (const id of order) (columns[layer.get(id) ?? 0] ??= []).push(id);
+  for (const id of order) {
+    const c = layer.get(id) ?? 0;
+    const col = columns[c] ?? [];
+    col.push(id);
+    columns[c] = col;
+  }
   const row = new Map<string, number>();
-  columns.forEach((col) => col.forEach((id, i) => row.set(id, i)));
+  for (const col of columns) for (const [i, id] of (col ?? []).entries()) row.set(id, i);
   for (let c = 1; c < columns.length; c++) {
     const col = columns[c] ?? [];
     const weight = (id: string) => {
@@ -93,16 +98,17 @@ export function layoutGraph(steps: Step[]): GraphLayout {
     };
     const weights = new Map(col.map((id) => [id, weight(id)]));
     col.sort((a, b) => (weights.get(a) ?? 0) - (weights.get(b) ?? 0));
-    col.forEach((id, i) => row.set(id, i));
+    for (const [i, id] of col.entries()) row.set(id, i);
   }
 
   const tallest = Math.max(1, ...columns.map((c) => c?.length ?? 0));
   const height = PAD * 2 + tallest * NODE_H + (tallest - 1) * GAP_Y + (backEdges.size ? 40 : 0);
   const nodes: PlacedNode[] = [];
-  columns.forEach((col, c) => {
+  for (const [c, col] of columns.entries()) {
+    if (!col) continue; // a layer with no step of its own
     const offset = ((tallest - col.length) * (NODE_H + GAP_Y)) / 2;
-    col.forEach((id, i) => nodes.push({ id, step: byId.get(id), layer: c, x: PAD + c * (NODE_W + GAP_X), y: PAD + offset + i * (NODE_H + GAP_Y) }));
-  });
+    for (const [i, id] of col.entries()) nodes.push({ id, step: byId.get(id), layer: c, x: PAD + c * (NODE_W + GAP_X), y: PAD + offset + i * (NODE_H + GAP_Y) });
+  }
   const at = new Map(nodes.map((n) => [n.id, n]));
   const bottom = PAD + tallest * NODE_H + (tallest - 1) * GAP_Y;
 

@@ -32,6 +32,7 @@ export function StepGraph({ steps, errorsByStep, selected, onSelect }: StepGraph
   const g = layoutGraph(steps);
   return (
     <div class="graph-wrap">
+      {/* biome-ignore lint/a11y/useSemanticElements: SVG has no <fieldset>; role=group names the drawing for assistive tech */}
       <svg class="graph" width={g.width} height={g.height} viewBox={`0 0 ${g.width} ${g.height}`} role="group" aria-label={`Steps of the workflow as a graph, ${steps.length} steps`}>
         <defs>
           {(['next', 'route', 'failure'] as const).map((k) => (
@@ -40,6 +41,7 @@ export function StepGraph({ steps, errorsByStep, selected, onSelect }: StepGraph
             </marker>
           ))}
         </defs>
+        {/* biome-ignore lint/a11y/noAriaHiddenOnFocusable: the arrows and their labels hold nothing focusable; each node describes its own arrows */}
         <g aria-hidden="true">
           {g.edges.map((e) => (
             <path key={`${e.from}-${e.kind}-${e.to}-${e.label}`} d={e.path} class={`edge edge-${e.kind}${e.back ? ' edge-back' : ''}`} marker-end={`url(#arrow-${e.kind})`} />
@@ -57,6 +59,7 @@ export function StepGraph({ steps, errorsByStep, selected, onSelect }: StepGraph
           const errors = errorsByStep.get(n.id) ?? [];
           const cls = ['node', `node-${n.step?.stepType ?? 'missing'}`, errors.length ? 'node-invalid' : '', selected === n.id ? 'node-selected' : ''].filter(Boolean).join(' ');
           return (
+            // biome-ignore lint/a11y/useSemanticElements: an SVG node cannot be an HTML <button>; it carries the button role, tabindex and key handling
             <g
               key={n.id}
               class={cls}

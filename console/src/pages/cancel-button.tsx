@@ -23,6 +23,7 @@ export function CancelButton({ executionId }: { executionId: string }) {
     }
   };
   return (
+    // biome-ignore lint/a11y/useSemanticElements: a group of buttons, not a form, so no <fieldset> with its legend and border
     <div class="cancel" role="group" aria-label="Cancel">
       {stage === 'idle' ? (
         <button type="button" class="danger" onClick={() => setStage('confirm')}>

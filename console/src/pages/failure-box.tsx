@@ -5,6 +5,7 @@ import { explainFailure } from '../format/failure.js';
 export function FailureBox({ error, stepId, onOpenStep }: { error: StepErrorInfo; stepId?: string | undefined; onOpenStep?: (stepId: string) => void }) {
   const why = explainFailure(error);
   return (
+    // biome-ignore lint/a11y/useSemanticElements: a labelled block of text and one button, not a form, so no <fieldset>
     <div class={`failure failure-${why.kind}`} role="group" aria-label="What failed" data-error-code={error.code}>
       <p class="failure-title">
         <strong>{why.title}</strong>

@@ -116,7 +116,11 @@ describe('gateway app (in-memory stores)', () => {
     workflows = memoryWorkflows();
     starter = recordingStarter(workflows);
     logLines = [];
-    const sink = new Writable({ write: (chunk: Buffer, _enc, done) => (logLines.push(chunk.toString()), done()) });
+    const sink = new Writable({ write: (chunk: Buffer, _enc, done) => {
+        logLines.push(chunk.toString());
+        done();
+      },
+    });
     deps = {
       workflows,
       executions: memoryExecutions(),

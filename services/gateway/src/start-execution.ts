@@ -30,7 +30,10 @@ export function createExecutionStarter(deps: { workflows: WorkflowStore; keys: I
   const validations = new WeakMap<object, ReturnType<typeof validateWorkflow>>();
   const validationOf = (steps: StepDefinition[]) => {
     let v = validations.get(steps);
-    if (!v) validations.set(steps, (v = validateWorkflow(steps)));
+    if (!v) {
+      v = validateWorkflow(steps);
+      validations.set(steps, v);
+    }
     return v;
   };
   return async (req: StartRequest): Promise<{ executionId: string; version: number; replayed: boolean }> => {

@@ -1,6 +1,6 @@
 import { zValidator } from '@hono/zod-validator';
 import type { ValidationTargets } from 'hono';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { ApiError } from './errors.js';
 
 /** zod validation of one part of the request; failures are 400 with each failing field. */

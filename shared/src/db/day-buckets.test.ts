@@ -10,7 +10,11 @@ describe('expired day buckets', () => {
 
   it('deletes each expired day by an equality filter and counts what went', async () => {
     const filters: unknown[] = [];
-    const deleted = await deleteExpiredDays({ deleteMany: async (f) => (filters.push(f), { deletedCount: 2 }) }, { now, retentionDays: 8 });
+    const deleted = await deleteExpiredDays({ deleteMany: async (f) => {
+        filters.push(f);
+        return { deletedCount: 2 };
+      },
+    }, { now, retentionDays: 8 });
     expect(filters[0]).toEqual({ day: '2026-12-02' });
     expect(filters).toHaveLength(30);
     expect(deleted).toBe(60);
@@ -18,7 +22,11 @@ describe('expired day buckets', () => {
 
   it('narrows each delete by the filter it is given', async () => {
     const filters: unknown[] = [];
-    await deleteExpiredDays({ deleteMany: async (f) => (filters.push(f), {}) }, { now, retentionDays: 8, where: { status: { $ne: 'running' } } });
+    await deleteExpiredDays({ deleteMany: async (f) => {
+          filters.push(f);
+          return {};
+        },
+      }, { now, retentionDays: 8, where: { status: { $ne: 'running' } } });
     expect(filters[0]).toEqual({ status: { $ne: 'running' }, day: '2026-12-02' });
   });
 

@@ -15,7 +15,7 @@ export interface HandlerContext {
  * for services that write a store, records that the service's commit stage writes in one batch
  * before the offsets are committed.
  */
-export type HandlerResult<R = never> = Outgoing[] | { outgoing?: Outgoing[]; records?: R[] } | void;
+export type HandlerResult<R = never> = Outgoing[] | { outgoing?: Outgoing[]; records?: R[] } | undefined;
 
 /** Handles one validated event. */
 export type Handler<E, R = never> = (event: E, ctx: HandlerContext) => Promise<HandlerResult<R>>;

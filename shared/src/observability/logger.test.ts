@@ -74,10 +74,17 @@ describe('createLogger', () => {
 describe('lazyChild', () => {
   it('logs with its bindings, making the child only when a line is written', async () => {
     const lines: string[] = [];
-    const sink = new Writable({ write: (chunk: Buffer, _e, done) => (lines.push(chunk.toString()), done()) });
+    const sink = new Writable({ write: (chunk: Buffer, _e, done) => {
+        lines.push(chunk.toString());
+        done();
+      },
+    });
     const root = createLogger('svc', 'info', sink);
     let made = 0;
-    const parent = new Proxy(root, { get: (t, p) => (p === 'child' ? (b: Record<string, unknown>) => (made++, t.child(b)) : Reflect.get(t, p)) });
+    const parent = new Proxy(root, { get: (t, p) => (p === 'child' ? (b: Record<string, unknown>) => {
+              made++;
+              return t.child(b);
+            } : Reflect.get(t, p)) });
     const log = lazyChild(parent, { executionId: 'e1' });
     log.debug('not written at info');
     expect(made).toBe(0);

@@ -113,7 +113,10 @@ describe('the shared step.command handler', () => {
   it('refuses an invalid config without calling anything', async () => {
     let called = false;
     const result = await run(
-      { 'action/send_whatsapp': async () => ((called = true), {}) },
+      { 'action/send_whatsapp': async () => {
+        called = true;
+        return {};
+      } },
       whatsappStep({ config: { actionType: 'send_whatsapp' } }),
     );
     expect(called).toBe(false);
@@ -129,7 +132,10 @@ describe('the step limits', () => {
     const step = whatsappStep({ config: { actionType: 'send_whatsapp', messageTemplate: many } });
     const cmd = command(step);
     cmd.data.state.triggerData = { phone_number: '+1', name: 'x'.repeat(10_000) };
-    const out = await createStepCommandHandler({ executors: { 'action/send_whatsapp': async () => ((called = true), {}) }, metrics })(cmd as never, ctx);
+    const out = await createStepCommandHandler({ executors: { 'action/send_whatsapp': async () => {
+        called = true;
+        return {};
+      } }, metrics })(cmd as never, ctx);
     const result = (out as { event: AnyEvent }[])[0]?.event as Extract<AnyEvent, { type: 'step.failed' }>;
     expect(result.type).toBe('step.failed');
     expect(result.data.error.code).toBe('TEMPLATE_TOO_LARGE');

@@ -1,6 +1,6 @@
 import type { Admin, Kafka } from 'kafkajs';
 import type { z } from 'zod';
-import { baseEnvSchema, defaultInstanceId, kafkaSettingsFrom } from '../config/index.js';
+import { type baseEnvSchema, defaultInstanceId, kafkaSettingsFrom } from '../config/index.js';
 import { createKafka, ensureTopics } from '../kafka/client.js';
 import { jsonCodec, registryCodec, type EventCodec } from '../kafka/codec.js';
 import { createLogger, type Logger } from '../observability/logger.js';

@@ -14,7 +14,7 @@ const NEGATION = /\b(not|cannot|can't|won't|wouldn't|shouldn't|don't|never|no re
  * Anything ambiguous is Review, with low confidence.
  */
 export function parseDecision(text: string): { decision: Decision; confidence: number } {
-  const explicit = /\bdecision\s*[:\-]?\s*\**\s*(approve|reject|review)\b/i.exec(text);
+  const explicit = /\bdecision\s*[:-]?\s*\**\s*(approve|reject|review)\b/i.exec(text);
   const confidence = parseConfidence(text);
   if (explicit?.[1]) return { decision: capitalise(explicit[1]), confidence: confidence ?? 0.9 };
 

@@ -165,7 +165,17 @@ describe('per-org limits across replicas', () => {
     const store = createMemoryLimitStore();
     const writes: number[] = [];
     let reads = 0;
-    const counted = { ...store, publish: async (...args: Parameters<typeof store.publish>) => (writes.push(clock), store.publish(...args)), readAll: async () => (reads++, store.readAll()) };
+    const counted = {
+      ...store,
+      publish: async (...args: Parameters<typeof store.publish>) => {
+        writes.push(clock);
+        return store.publish(...args);
+      },
+      readAll: async () => {
+        reads++;
+        return store.readAll();
+      },
+    };
     const limiter = createOrgLimiter({ rates: { read: { ratePerSecond: 0.001, burst: 100 }, write: { ratePerSecond: 1, burst: 100 }, execute: { ratePerSecond: 1, burst: 100 } }, waitsPerOrg: 1, now: () => clock });
     const sync = startLimitSync({ limiter, store: counted, replicaId: 'r', intervalMs: 60_000, logger: silent, now: () => clock });
     await sync.syncNow(); // the first, empty report

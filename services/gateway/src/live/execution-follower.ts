@@ -65,7 +65,7 @@ export class ExecutionFollower {
 
   /** Reads the execution again: ends the stream when it has ended, fills a gap when there is one. */
   async recheck(): Promise<void> {
-    if (this.closed || this.finishing) return;
+    if (this.closed || this.finishing !== undefined) return;
     const row = await this.opts.store.get(this.opts.orgId, this.opts.executionId);
     if (row && row.status !== 'running') return this.finish();
     if (this.pending.size > 0) return this.repair();
@@ -87,7 +87,7 @@ export class ExecutionFollower {
   /** Reads the stored rows until the gap below the pending steps is filled (or the execution ends). */
   private repair(): Promise<void> {
     this.repairing ??= (async () => {
-      for (let wait = 25; this.pending.size > 0 && !this.closed && !this.finishing; wait = Math.min(1_000, wait * 2)) {
+      for (let wait = 25; this.pending.size > 0 && !this.closed && this.finishing === undefined; wait = Math.min(1_000, wait * 2)) {
         this.offer(await this.opts.store.logs(this.opts.orgId, this.opts.executionId));
         if (this.pending.size > 0) await new Promise((r) => setTimeout(r, wait).unref());
       }

@@ -67,7 +67,10 @@ export async function startLifecycleFeed(deps: { kafka: Kafka; codec: EventCodec
   return {
     subscribe(workflowId, listener) {
       let set = listeners.get(workflowId);
-      if (!set) listeners.set(workflowId, (set = new Set()));
+      if (!set) {
+        set = new Set();
+        listeners.set(workflowId, set);
+      }
       set.add(listener);
       return () => {
         set.delete(listener);

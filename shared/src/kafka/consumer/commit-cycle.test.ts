@@ -75,7 +75,10 @@ describe('CommitCycle', () => {
   });
 
   it('lets the stage drop a duplicate: nothing sent for it, its offset still committed', async () => {
-    const { owner, commits, cycle } = await setup({ stage: async (messages) => messages.filter((m) => m.records.includes('dup')).forEach((m) => m.drop('seen')) });
+    const { owner, commits, cycle } = await setup({ stage: async (messages) => {
+        for (const m of messages) if (m.records.includes('dup')) m.drop('seen');
+      },
+    });
     owner.offsets.accept(0);
     owner.offsets.accept(1);
     cycle.add({ owner, message: message(0), event: event('a'), outcome: ok([{ topic: TOPICS.executionRequested, key: 'x', event: event('sent') }], ['new']) });

@@ -26,7 +26,7 @@ export interface CommitBatch {
 export interface Committer {
   connect(): Promise<void>;
   /** resolves with how long each part took (ms), for the cycle's debug log */
-  commit(batch: CommitBatch): Promise<Record<string, number> | void>;
+  commit(batch: CommitBatch): Promise<Record<string, number> | undefined>;
   disconnect(): Promise<void>;
 }
 
@@ -143,6 +143,7 @@ export function atLeastOnceCommitter(opts: { kafka: Kafka; consumer: Consumer; m
     async commit(batch) {
       for (const send of splitBySize(batch.messages, opts.maxRequestBytes)) await producer.sendBatch({ topicMessages: send, acks: -1 });
       if (batch.offsets.length > 0) await opts.consumer.commitOffsets(batch.offsets);
+      return undefined;
     },
   };
 }

@@ -63,7 +63,10 @@ describe('restartAfterCrashes when fenced', () => {
     const { consumer } = fakeConsumer();
     const emitter = consumer as unknown as { on: (n: string, l: (e: unknown) => void) => void };
     let crashListener: ((e: unknown) => void) | undefined;
-    const spy = { ...emitter, on: (n: string, l: (e: unknown) => void) => (crashListener = l), events: { CRASH: 'consumer.crash' } } as unknown as Consumer;
+    const spy = { ...emitter, on: (_event: string, l: (e: unknown) => void) => {
+        crashListener = l;
+      },
+      events: { CRASH: 'consumer.crash' } } as unknown as Consumer;
     const start = vi.fn(async () => undefined);
     const fenced = vi.fn();
     const stopping = new AbortController();
