@@ -2,7 +2,6 @@ import { Writable } from 'node:stream';
 import type { StepDefinition } from '@botwot/shared/events';
 import type { WorkflowVersion } from '@botwot/shared/db';
 import { createMetrics } from '@botwot/shared/observability';
-import type { Hono } from 'hono';
 import { SignJWT } from 'jose';
 import { pino } from 'pino';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -100,6 +99,14 @@ const steps = [
   { stepId: 'w', stepType: 'action', config: { actionType: 'send_whatsapp', messageTemplate: 'hi {{message_text}}' } },
 ];
 
+/** A dependency of routes these tests do not call (live streams, dead letters): any use throws. */
+const notUsedHere = <T extends object>(name: string): T =>
+  new Proxy({} as T, {
+    get: () => {
+      throw new Error(`${name} is not part of the app tests`);
+    },
+  });
+
 const token = (orgId: string) =>
   new SignJWT({ orgId }).setProtectedHeader({ alg: 'HS256' }).setSubject('user-1').setExpirationTime('5m').sign(new TextEncoder().encode(SECRET));
 
@@ -108,7 +115,7 @@ describe('gateway app (in-memory stores)', () => {
   let workflows: ReturnType<typeof memoryWorkflows>;
   let starter: ReturnType<typeof recordingStarter>;
   let logLines: string[];
-  let app: Hono;
+  let app: ReturnType<typeof createApp>;
   let deps: AppDeps;
 
   beforeEach(() => {
@@ -116,7 +123,8 @@ describe('gateway app (in-memory stores)', () => {
     workflows = memoryWorkflows();
     starter = recordingStarter(workflows);
     logLines = [];
-    const sink = new Writable({ write: (chunk: Buffer, _enc, done) => {
+    const sink = new Writable({
+      write: (chunk: Buffer, _enc, done) => {
         logLines.push(chunk.toString());
         done();
       },
@@ -140,6 +148,10 @@ describe('gateway app (in-memory stores)', () => {
       logger: pino({ level: 'info' }, sink),
       metrics: createMetrics('gateway-unit'),
       readiness: async () => ({ ok: true }),
+      feed: notUsedHere('the lifecycle feed'),
+      ended: notUsedHere('the ended-execution reader'),
+      streams: { heartbeatMs: 15_000, recheckMs: 5_000, openWaitMs: 1_000 },
+      deadLetters: notUsedHere('the dead-letter tool'),
     };
     app = createApp(deps);
   });

@@ -7,7 +7,7 @@ const event = createEvent('trigger.received', { orgId: 'o', data: { triggerType:
 
 function staged(key: string, offset: string) {
   const dropped: string[] = [];
-  const message: StagedMessage<ClaimRecord> = { event, records: [{ key }], source: { topic: 't', partition: 0, offset }, drop: (reason) => dropped.push(reason) };
+  const message: StagedMessage<ClaimRecord> = { event, records: [{ key }], source: { topic: 't', partition: 0, offset, epoch: 1 }, drop: (reason) => dropped.push(reason) };
   return { message, dropped };
 }
 
@@ -41,13 +41,13 @@ describe('the claim stage and a cancel', () => {
     const cancel: StagedMessage<ClaimRecord> = {
       event,
       records: [{ key: 'cancel:e1' }, { key: 'step:e1:1', block: 'cancel' }, { key: 'step:e1:2', block: 'cancel' }],
-      source: { topic: 'r', partition: 0, offset: '5' },
+      source: { topic: 'r', partition: 0, offset: '5', epoch: 1 },
       drop: () => kept.push({} as Outgoing),
     };
     await stage([cancel]);
     expect(kept).toEqual([]);
     let keep: ((o: Outgoing) => Outgoing | undefined) | undefined;
-    const late: StagedMessage<ClaimRecord> = { event, records: [{ key: 'step:e1:1' }], source: { topic: 's', partition: 0, offset: '9' }, drop: (_r, k) => (keep = k) };
+    const late: StagedMessage<ClaimRecord> = { event, records: [{ key: 'step:e1:1' }], source: { topic: 's', partition: 0, offset: '9', epoch: 1 }, drop: (_r, k) => (keep = k) };
     await stage([late]);
     const row = { topic: 'workflow.execution.events', key: 'wf', event: createEvent('step.recorded', { orgId: 'o', data: {} as never }) } as Outgoing;
     const command = { topic: 'workflow.step.action', key: 'e1', event: createEvent('step.command', { orgId: 'o', data: {} as never }) } as Outgoing;
@@ -60,7 +60,7 @@ describe('the claim stage and a cancel', () => {
     const stage = createClaimStage(store);
     await stage([staged('step:e2:0', '1').message]);
     const dropped: string[] = [];
-    await stage([{ event, records: [{ key: 'cancel:e2' }, { key: 'step:e2:0', block: 'cancel' }], source: { topic: 'r', partition: 0, offset: '7' }, drop: (r) => dropped.push(r) }]);
+    await stage([{ event, records: [{ key: 'cancel:e2' }, { key: 'step:e2:0', block: 'cancel' }], source: { topic: 'r', partition: 0, offset: '7', epoch: 1 }, drop: (r) => dropped.push(r) }]);
     expect(dropped).toEqual([]);
     expect(store.holders.get('step:e2:0')?.cancel).toBe(false);
   });

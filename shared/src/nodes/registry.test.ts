@@ -24,8 +24,8 @@ describe('the node registry', () => {
 
   it('says what an action sends and to whom', () => {
     const whatsapp = NODES['action/send_whatsapp'];
-    expect(whatsapp.sends.to(whatsapp.config.parse({ actionType: 'send_whatsapp', messageTemplate: 'hi' }), { phone_number: '+91' })).toBe('+91');
-    expect(NODES['action/send_email'].sends.to({ actionType: 'send_email', to: 'a@b.c', subject: 's', body: 'b' }, {})).toBe('a@b.c');
+    expect(whatsapp.sends?.to(whatsapp.config.parse({ actionType: 'send_whatsapp', messageTemplate: 'hi' }), { phone_number: '+91' })).toBe('+91');
+    expect(NODES['action/send_email'].sends?.to({ actionType: 'send_email', to: 'a@b.c', subject: 's', body: 'b' }, {})).toBe('a@b.c');
   });
 });
 

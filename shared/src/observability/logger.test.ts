@@ -74,17 +74,19 @@ describe('createLogger', () => {
 describe('lazyChild', () => {
   it('logs with its bindings, making the child only when a line is written', async () => {
     const lines: string[] = [];
-    const sink = new Writable({ write: (chunk: Buffer, _e, done) => {
+    const sink = new Writable({
+      write: (chunk: Buffer, _e, done) => {
         lines.push(chunk.toString());
         done();
       },
     });
     const root = createLogger('svc', 'info', sink);
     let made = 0;
-    const parent = new Proxy(root, { get: (t, p) => (p === 'child' ? (b: Record<string, unknown>) => {
-              made++;
-              return t.child(b);
-            } : Reflect.get(t, p)) });
+    const countedChild = (b: Record<string, unknown>) => {
+      made++;
+      return root.child(b);
+    };
+    const parent = new Proxy(root, { get: (t, p) => (p === 'child' ? countedChild : Reflect.get(t, p)) });
     const log = lazyChild(parent, { executionId: 'e1' });
     log.debug('not written at info');
     expect(made).toBe(0);

@@ -29,6 +29,7 @@ async function setup(opts: { committed?: Record<number, { offset: string; metada
       commit: async (batch) => {
         if (failures-- > 0) throw new Error('broker away');
         commits.push(batch);
+        return undefined;
       },
     },
     assignment,
