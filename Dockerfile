@@ -20,7 +20,7 @@ ENV CI=true \
     NPM_CONFIG_AUDIT=false
 COPY package.json package-lock.json ./
 COPY shared/package.json shared/
-COPY infra/package.json infra/
+COPY local-servers/package.json local-servers/
 COPY stand-ins/package.json stand-ins/
 COPY launcher/package.json launcher/
 COPY console/package.json console/
@@ -54,7 +54,7 @@ RUN npx tsc -b shared \
 
 FROM manifests AS prod-deps
 # --workspace limits the install to what shared and the services need at run time
-# (no typescript/vitest/turbo, nor the infra, stand-ins, launcher and tests workspaces' deps; the
+# (no typescript/vitest/turbo, nor the local-servers, stand-ins, launcher and tests workspaces' deps; the
 # gateway's link to the console workspace comes along, and the console has no run-time dependencies).
 RUN --mount=type=cache,target=/root/.npm npm ci --omit=dev \
       --workspace=shared \

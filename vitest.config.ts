@@ -8,7 +8,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['{shared,services,stand-ins,launcher,infra,tools,console}/**/src/**/*.test.ts', 'bench/*.test.ts'],
+          include: ['{shared,services,stand-ins,launcher,local-servers,tools,console}/**/src/**/*.test.ts', 'bench/*.test.ts'],
           exclude: ['**/node_modules/**', '**/dist/**', '**/*.integration.test.ts'],
           testTimeout: 20_000,
         },

@@ -11,7 +11,7 @@
  * report to bench/results.md with a plot in bench/plots/, and prints it. `--help` lists the options.
  */
 import path from 'node:path';
-import { stopAll } from '@botwot/infra';
+import { stopAll } from '@botwot/local-servers';
 import { devToken, repoRoot, SERVICE_NAMES, startSystem, type RunningSystem } from '@botwot/launcher';
 import { createKafka, jsonCodec, registryCodec } from '@botwot/shared/kafka';
 import { createLogger } from '@botwot/shared/observability';

@@ -16,7 +16,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { MongoClient, type Db } from 'mongodb';
 import pg from 'pg';
-import { ensureLookupIndexes, freePort, startFerretDb, startPostgres, type ManagedProcess } from '@botwot/infra';
+import { ensureLookupIndexes, freePort, startFerretDb, startPostgres, type ManagedProcess } from '@botwot/local-servers';
 import { repoRoot } from '@botwot/launcher';
 import { LOOKUP_INDEXES } from '@botwot/shared/db';
 import { claimIdOf, executionIdOf, logDocs, orgIdOf, placeOf, seedStorage, workflowIdOf, type StorageShape } from '../tests/src/storage-data.js';

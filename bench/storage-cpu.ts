@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { descendantsOf } from '@botwot/infra';
+import { descendantsOf } from '@botwot/local-servers';
 
 const TICK_MS = 10; // USER_HZ is 100 on Linux
 

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { freePort, startProcess, type ManagedProcess } from '@botwot/infra';
+import { freePort, startProcess, type ManagedProcess } from '@botwot/local-servers';
 
 /** The six services, in start order (consumers before the gateway that feeds them). */
 export const SERVICE_NAMES = ['log-sink', 'orchestrator', 'agent-runner', 'utility-runner', 'action-runner', 'gateway'] as const;

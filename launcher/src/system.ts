@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { ensureLookupIndexes, freePort, startFerretDb, startKafka, startPostgres, startSchemaRegistry, type KafkaServer, type MongoServer, type PostgresServer } from '@botwot/infra';
+import { ensureLookupIndexes, freePort, startFerretDb, startKafka, startPostgres, startSchemaRegistry, type KafkaServer, type MongoServer, type PostgresServer } from '@botwot/local-servers';
 import { brokerList } from '@botwot/shared/config';
 import { LOOKUP_INDEXES } from '@botwot/shared/db';
 import { createKafka, ensureTopics } from '@botwot/shared/kafka';

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { JWK } from 'jose';
 import type { TestProject } from 'vitest/node';
-import { freePort, type ManagedProcess } from '@botwot/infra';
+import { freePort, type ManagedProcess } from '@botwot/local-servers';
 import { repoRoot, startSystem, type RunningSystem } from '@botwot/launcher';
 import { startDns, type DnsStandIn } from '@botwot/stand-ins';
 import { startProcessControl } from './process-control.js';

@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:http';
-import type { ManagedProcess } from '@botwot/infra';
+import type { ManagedProcess } from '@botwot/local-servers';
 
 /**
  * A tiny HTTP server in the global-setup process that lets tests (which run in workers) kill,

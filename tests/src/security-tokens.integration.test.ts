@@ -1,6 +1,6 @@
 import { createPrivateKey, randomUUID, type JsonWebKey, type KeyObject } from 'node:crypto';
 import http from 'node:http';
-import { freePort } from '@botwot/infra';
+import { freePort } from '@botwot/local-servers';
 import { SignJWT, type JWTPayload } from 'jose';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { RunningService } from '@botwot/launcher';

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { MongoClient, type Document } from 'mongodb';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { lookupIndexName } from '@botwot/infra';
+import { lookupIndexName } from '@botwot/local-servers';
 import { executionDoc, seedStorage, type StorageProbe, type StorageShape } from './storage-data.js';
 
 /**

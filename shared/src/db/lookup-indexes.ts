@@ -4,7 +4,7 @@
  * Why it exists: FerretDB 1.24 on PostgreSQL sends an equality filter to PostgreSQL as
  * `_jsonb->'field' @> value`, and the btree indexes its `createIndexes` makes cannot serve `@>`;
  * without more, every read scans its whole table. At start the launcher makes one GIN index per
- * field listed here (infra's `ensureLookupIndexes`), which PostgreSQL does use; docs/storage.md has
+ * field listed here (local-servers' `ensureLookupIndexes`), which PostgreSQL does use; docs/storage.md has
  * the query plans and figures. A real MongoDB (`MONGO_URL`) uses the mongoose indexes instead.
  *
  * Add a field when a new read filters on it by equality. Only top-level fields help: FerretDB

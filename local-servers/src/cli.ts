@@ -1,4 +1,4 @@
-// Starts the local servers for manual checks: npx tsx infra/src/cli.ts kafka|ferretdb|all
+// Starts the local servers for manual checks: npx tsx local-servers/src/cli.ts kafka|ferretdb|all
 // (ferretdb: on PostgreSQL, started first, unless MONGO_BACKEND=sqlite; no lookup indexes, the launcher makes those)
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -9,11 +9,11 @@ import type { ManagedProcess } from "./supervisor.js";
 
 const what = process.argv[2] ?? "all";
 if (!["kafka", "ferretdb", "all"].includes(what)) {
-  console.error("usage: tsx infra/src/cli.ts kafka|ferretdb|all   (env LOCAL_ROOT overrides <repo>/.local)");
+  console.error("usage: tsx local-servers/src/cli.ts kafka|ferretdb|all   (env LOCAL_ROOT overrides <repo>/.local)");
   process.exit(2);
 }
 const root = process.env.LOCAL_ROOT ?? path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../.local");
-const log = (line: string): void => console.log(`[infra] ${line}`);
+const log = (line: string): void => console.log(`[local-servers] ${line}`);
 const started: ManagedProcess[] = [];
 
 let stopping = false;

@@ -42,7 +42,7 @@ export async function ensureFerretDbBinary(root: string, log: Log, version = FER
     fs.cpSync(moduleDir, src, { recursive: true });
     makeWritable(src);
     fs.writeFileSync(path.join(src, "build", "version", "version.txt"), `${version}\n`);
-    fs.writeFileSync(path.join(src, "build", "version", "package.txt"), "botwot-infra\n");
+    fs.writeFileSync(path.join(src, "build", "version", "package.txt"), "botwot-local-servers\n");
 
     const staging = path.join(home, `bin.tmp-${process.pid}`);
     fs.rmSync(staging, { recursive: true, force: true });

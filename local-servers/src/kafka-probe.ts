@@ -1,6 +1,6 @@
 import { requestFrame } from "./wire.js";
 
-const CLIENT_ID = Buffer.from("botwot-infra-probe");
+const CLIENT_ID = Buffer.from("botwot-local-servers-probe");
 
 /** Sends one Kafka request (non-flexible header v1) and returns the response after its correlation id. */
 async function kafkaRequest(port: number, apiKey: number, apiVersion: number, body: Buffer, timeoutMs: number): Promise<Buffer> {
@@ -45,7 +45,7 @@ export async function kafkaFindCoordinator(port: number, key: string, keyType: 0
  */
 export async function kafkaReady(port: number): Promise<boolean> {
   if ((await kafkaBrokerCount(port)) < 1) return false;
-  const group = await kafkaFindCoordinator(port, "botwot-infra-probe", 0);
-  const txn = await kafkaFindCoordinator(port, "botwot-infra-probe", 1);
+  const group = await kafkaFindCoordinator(port, "botwot-local-servers-probe", 0);
+  const txn = await kafkaFindCoordinator(port, "botwot-local-servers-probe", 1);
   return group === 0 && txn === 0;
 }

@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 
 export type Log = (line: string) => void;
 
-export const defaultLog: Log = (line) => process.stderr.write(`[infra] ${line}\n`);
+export const defaultLog: Log = (line) => process.stderr.write(`[local-servers] ${line}\n`);
 
 export interface RunToolOptions {
   command: string;
