@@ -306,10 +306,10 @@ describe('workflow definitions API', () => {
 
     type Case = [string, unknown[], { stepId?: string; message: string | RegExp }[]];
     const cases: Case[] = [
-      ['no steps (seed check 2)', [], [{ message: 'Workflow has no steps' }]],
-      ['no trigger (seed check 3)', [agent('a', 'w'), reply()], [{ message: 'Workflow must have at least one trigger' }]],
-      ['an unconfigured step (seed check 4)', [trigger('a'), { stepId: 'a', stepType: 'agent', config: {}, nextStepId: 'w' }, reply()], [{ stepId: 'a', message: 'Step a is not configured' }]],
-      ['a non-action step without an outgoing connection (seed check 5)', [trigger('a'), agent('a')], [{ stepId: 'a', message: 'Step a has no outgoing connection' }]],
+      ['no steps', [], [{ message: 'Workflow has no steps' }]],
+      ['no trigger', [agent('a', 'w'), reply()], [{ message: 'Workflow must have at least one trigger' }]],
+      ['an unconfigured step', [trigger('a'), { stepId: 'a', stepType: 'agent', config: {}, nextStepId: 'w' }, reply()], [{ stepId: 'a', message: 'Step a is not configured' }]],
+      ['a non-action step without an outgoing connection', [trigger('a'), agent('a')], [{ stepId: 'a', message: 'Step a has no outgoing connection' }]],
       ['an unreachable step', [trigger('w'), reply(), agent('orphan', 'w')], [{ stepId: 'orphan', message: 'Step orphan is unreachable from the trigger' }]],
       [
         'a cycle',

@@ -4,7 +4,7 @@ import { apiAs, ended, type Api } from './api-client.js';
 
 /**
  * One test per node type (16), each through the gateway, Kafka, the runners and the log-sink:
- * the step log's input is the rendered config, its output the seed's fields, and the external
+ * the step log's input is the rendered config, its output the fields workflows read, and the external
  * stand-in saw exactly what the step rendered.
  */
 
@@ -91,7 +91,7 @@ describe('node types, each through the whole system', () => {
     expect((await api.post('/channels', { kind: 'email', value: SUPPORT_ADDRESS })).status).toBe(201);
   });
 
-  describe('triggers shape the trigger data into the seed fields', () => {
+  describe('triggers shape the trigger data into the fields workflows read', () => {
     it('whatsapp: phone_number, message_text, message_timestamp, message_id — and templates can use each of them', async () => {
       const api = await apiAs(ORG);
       const id = await createWorkflow(api, 'whatsapp trigger', [
@@ -254,7 +254,7 @@ describe('node types, each through the whole system', () => {
 
     it('text_gen: /generate-answer with question, temperature and system prompt; answers generated_text', async () => {
       const marker = randomUUID();
-      // the seed stores temperature as a string; it reaches BotCore as a number
+      // a step's config may hold temperature as a string; it reaches BotCore as a number
       const { byStep } = await runUtility({ utilityType: 'text_gen', inputText: 'Write a thank-you note for: {{message_text}}', temperature: '0.3', systemPrompt: 'Warm tone' }, `order ${marker}`, '{{generated_text}}');
       const util = byStep('util');
       expect(util.input).toEqual({ utilityType: 'text_gen', inputText: `Write a thank-you note for: order ${marker}`, temperature: 0.3, systemPrompt: 'Warm tone' });
@@ -388,7 +388,7 @@ describe('node types, each through the whole system', () => {
       expect(calls[0].callId).toMatch(/^CA[0-9a-f]{32}$/);
     });
 
-    it('update_crm: create then update; the CRM stand-in records the fields rendered from templates (fields as a JSON string, as the seed stores them)', async () => {
+    it('update_crm: create then update; the CRM stand-in records the fields rendered from templates (fields as a JSON string)', async () => {
       const api = await apiAs(ORG);
       const id = await createWorkflow(api, 'update crm', [
         whatsappTrigger('create'),

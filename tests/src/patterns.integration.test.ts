@@ -3,7 +3,7 @@ import { afterEach, describe, expect, inject, it } from 'vitest';
 import { apiAs, ended, type Api } from './api-client.js';
 
 /**
- * The seed's four workflow patterns (Day 7, task 7.1), test runs with simulated actions, failing
+ * Four workflow patterns (a linear flow, a decision with routes, chained analyses, a long chain), test runs with simulated actions, failing
  * steps and failure routes — each checked step by step in the logs the log-sink wrote, and at the
  * stand-ins that stand for the outside world.
  */
@@ -71,7 +71,7 @@ const tag = () => randomUUID().replace(/-/g, '').replace(/[0-9]/g, (d) => 'ghijk
 
 const phone = () => `+9197${Math.floor(10_000_000 + Math.random() * 89_999_999)}`;
 
-describe("the seed's four patterns", () => {
+describe('four workflow patterns', () => {
   it('1. trigger → agent → action, with {{field}}, {{steps.<id>.<field>}} and a missing variable left as written', async () => {
     const api = await apiAs(ORG);
     const id = await createWorkflow(api, 'simple', [

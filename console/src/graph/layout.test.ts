@@ -5,7 +5,7 @@ import { layoutGraph } from './layout.js';
 
 const step = (stepId: string, stepType: string, more: Partial<Step> = {}): Step => ({ stepId, stepType, config: {}, ...more });
 
-// the seed's decision pattern, listed out of order on purpose
+// a decision agent routing to three actions, listed out of order on purpose
 const loan: Step[] = [
   step('review', 'action'),
   step('decide', 'agent', {

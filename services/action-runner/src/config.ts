@@ -28,7 +28,7 @@ export const configSchema = baseEnvSchema
     SMTP_PASSWORD: z.string().optional(),
     /** the platform's sender: what a step that names no `from` sends as */
     EMAIL_FROM: localDefault(z.string().min(3), 'BotWot <no-reply@botwot.local>'),
-    /** Voice service base URL (the seed's VOICE_SERVICE_URL) */
+    /** Voice service base URL (VOICE_SERVICE_URL, the name the product's action plan uses) */
     VOICE_SERVICE_URL: localDefault(z.url(), 'http://127.0.0.1:18001'),
     /** JSON: CRM system name → { url, token? }; update_crm steps name a system (`{}` when there is none) */
     CRM_ENDPOINTS: localDefault(

@@ -2,9 +2,9 @@ import { baseEnvSchema, breakerEnvSchema, loadConfig, localDefault } from '@botw
 import { z } from 'zod';
 
 export const configSchema = baseEnvSchema.extend(breakerEnvSchema('BOTCORE').shape).extend({
-  /** BotCore base URL (the seed's BOT_SERVICE_URL) */
+  /** BotCore base URL (BOT_SERVICE_URL, the name the product's action plan uses) */
   BOT_SERVICE_URL: localDefault(z.url(), 'http://127.0.0.1:15000'),
-  /** BotCore memory id for decision agents without their own memoryContext (the seed's); namespaced by org like every memory id */
+  /** BotCore memory id for decision agents without their own memoryContext; namespaced by org like every memory id */
   DECISION_AGENT_UUID: z.string().min(1).default('decorpot-agent-uuid'),
 });
 

@@ -25,7 +25,7 @@ const workflowSchema = new Schema(
 workflowSchema.index({ orgId: 1, status: 1, triggerType: 1 });
 workflowSchema.index({ orgId: 1, updatedAt: -1 });
 
-/** One step of one version of a workflow (the seed's shape plus version, routes and policies). */
+/** One step of one version of a workflow (the step as the API takes it, plus version, routes and policies). */
 const workflowStepSchema = new Schema(
   {
     workflowId: { type: String, required: true },

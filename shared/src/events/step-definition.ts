@@ -48,7 +48,7 @@ export const stepDefinitionSchema = z.object({
   routes: z.array(routeSchema).max(50).optional(),
   /** where to go when this step fails; without it a failed step fails the execution */
   onFailureStepId: id.nullish(),
-  /** bounds the whole step, every retry included (the seed's default is 30 s) */
+  /** bounds the whole step, every retry included (default 30 s) */
   timeoutMs: z.number().int().min(100).max(600_000).optional(),
   retry: retryPolicySchema.partial().optional(),
 });

@@ -28,7 +28,7 @@ function shaped<S extends z.ZodType>(schema: S, body: Record<string, unknown>, e
   return parsed.data;
 }
 
-/** BotCore's endpoints as the seed uses them, each answer checked before anyone reads it. `uuid` is namespaced by org. */
+/** BotCore's endpoints, each answer checked before anyone reads it. `uuid` is namespaced by org. */
 export function createBotCoreClient(http: JsonClient) {
   const call = (o: CallOpts) => ({ orgId: o.orgId, signal: o.signal });
   return {

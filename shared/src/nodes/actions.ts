@@ -4,7 +4,7 @@ import { defineNode } from './define-node.js';
 const text = z.string().max(20_000);
 const nonEmpty = z.string().min(1).max(20_000);
 
-/** The seed stores CRM fields as a JSON string: parse it before templating, so values cannot break the JSON. */
+/** A step's CRM fields may come as a JSON string: parse it before templating, so values cannot break the JSON. */
 function parseJsonObject(s: string): Record<string, unknown> | null {
   try {
     const v: unknown = JSON.parse(s);
@@ -68,7 +68,7 @@ export const ACTION_NODES = {
         /** a CRM configured on the action-runner (CRM_ENDPOINTS), or any name when `endpoint` is given */
         crmSystem: z.string().min(1).max(100),
         action: z.enum(['create', 'update']),
-        /** field → template; an object, or a JSON string of one (as the seed stores it) */
+        /** field → template: an object, or a JSON string of one */
         fields: z.union([z.record(z.string(), z.unknown()), z.string().transform(parseJsonObject)]),
         recordId: z.string().max(200).optional(),
         object: z.string().max(100).optional(),

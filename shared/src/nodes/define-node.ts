@@ -39,7 +39,7 @@ export function defineTrigger<C extends z.ZodType>(definition: NodeDefinition<C>
   return definition;
 }
 
-/** The field of a step's config that names its subtype, per category (the seed's names). */
+/** The field of a step's config that names its subtype, per category. */
 export const SUBTYPE_FIELD: Record<Category, string> = {
   trigger: 'triggerType',
   agent: 'agentType',

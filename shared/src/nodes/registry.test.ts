@@ -10,7 +10,7 @@ import { defineNode } from './define-node.js';
 import { createNodeRegistry, NODES, nodeRegistry, nodeTable } from './registry.js';
 
 describe('the node registry', () => {
-  it('holds the sixteen node types of the seed, each keyed by category and subtype', () => {
+  it('holds the sixteen node types, each keyed by category and subtype', () => {
     expect(Object.keys(NODES)).toHaveLength(16);
     for (const [key, def] of Object.entries(NODES)) expect(key).toBe(`${def.category}/${def.subtype}`);
     expect(Object.values(NODES).filter((n) => n.category === 'trigger').every((n) => typeof (n as { shape?: unknown }).shape === 'function')).toBe(true);

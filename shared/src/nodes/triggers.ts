@@ -4,7 +4,7 @@ import { defineTrigger } from './define-node.js';
 const trigger = <T extends string>(subtype: T) => z.object({ triggerType: z.literal(subtype), channelId: z.string().max(200).optional() });
 const CONFIG_DOC = '`triggerType`, `channelId?`';
 
-/** The three triggers: each shapes what arrived into the fields the seed defines. */
+/** The three triggers: each shapes what arrived into the fields workflows read (phone_number, message_text, ...). */
 export const TRIGGER_NODES = {
   whatsapp: defineTrigger({
     category: 'trigger',

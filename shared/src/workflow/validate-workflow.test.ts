@@ -14,7 +14,7 @@ describe('validateWorkflow', () => {
     expect(validateWorkflow([trigger, agent, reply])).toEqual({ valid: true, errors: [] });
   });
 
-  it('runs the seed checks: no steps, no trigger, unconfigured, unconnected', () => {
+  it('runs the structural checks: no steps, no trigger, unconfigured, unconnected', () => {
     expect(messages([])).toEqual(['Workflow has no steps']);
     expect(messages([agent, reply])).toContain('Workflow must have at least one trigger');
     expect(messages([trigger, s({ stepId: 'a', stepType: 'agent', config: {} , nextStepId: 'w'}), reply])).toContain('Step a is not configured');

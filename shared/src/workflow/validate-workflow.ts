@@ -15,7 +15,7 @@ function targetsOf(step: StepDefinition): string[] {
 }
 
 /**
- * The seed's five checks (steps exist, a trigger exists, every step configured, every non-action
+ * Five structural checks (steps exist, a trigger exists, every step configured, every non-action
  * step connected) plus: exactly one trigger, known node types with valid config, unique ids,
  * no dangling targets, nothing unreachable from the trigger, no cycles.
  */

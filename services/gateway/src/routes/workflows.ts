@@ -78,7 +78,7 @@ const routes = {
     responses: { 200: json(summaryWith({}), 'Archived'), ...errors(404, 429) },
   }),
   validate: createRoute({
-    method: 'post', path: '/{id}/validate', tags, summary: "Validate the latest version (the seed's checks and more)",
+    method: 'post', path: '/{id}/validate', tags, summary: 'Validate the latest version: the five structural checks and more',
     request: { params: idParams },
     responses: { 200: json(validationSchema.extend({ success: z.literal(true) }), 'The validation'), ...errors(404, 429) },
   }),

@@ -1,7 +1,7 @@
 import type { BotCoreClient } from '@botwot/shared/http';
 import type { NodeExecutor } from '@botwot/shared/runner';
 
-/** utility `intent`: BotCore /intent, its answer in the seed's output fields. */
+/** utility `intent`: BotCore /intent, its answer in the output fields workflows read. */
 export const createIntent =
   (deps: { botcore: BotCoreClient }): NodeExecutor<'utility/intent'> =>
   async ({ config, signal, orgId }) => {

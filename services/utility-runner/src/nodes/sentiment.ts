@@ -1,7 +1,7 @@
 import type { BotCoreClient } from '@botwot/shared/http';
 import type { NodeExecutor } from '@botwot/shared/runner';
 
-/** utility `sentiment`: BotCore /sentiment-analysis, its answer in the seed's output fields. */
+/** utility `sentiment`: BotCore /sentiment-analysis, its answer in the output fields workflows read. */
 export const createSentiment =
   (deps: { botcore: BotCoreClient }): NodeExecutor<'utility/sentiment'> =>
   async ({ config, signal, orgId }) => {
