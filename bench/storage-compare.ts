@@ -19,7 +19,7 @@ import pg from 'pg';
 import { ensureLookupIndexes, freePort, startFerretDb, startPostgres, type ManagedProcess } from '@botwot/local-servers';
 import { repoRoot } from '@botwot/launcher';
 import { LOOKUP_INDEXES } from '@botwot/shared/db';
-import { claimIdOf, executionIdOf, logDocs, orgIdOf, placeOf, seedStorage, workflowIdOf, type StorageShape } from '../tests/src/storage-data.js';
+import { analyze, claimIdOf, executionIdOf, logDocs, orgIdOf, placeOf, seedStorage, workflowIdOf, type StorageShape } from '../tests/src/storage-data.js';
 import { cpuMsOfTree } from './storage-cpu.js';
 
 type Backend = 'sqlite' | 'pg' | 'pg-gin';
@@ -169,16 +169,6 @@ async function setFastUpdate(postgresUrl: string, on: boolean): Promise<void> {
       await client.query(`ALTER INDEX ${pg.escapeIdentifier(DATABASE)}.${pg.escapeIdentifier(indexname)} SET (fastupdate = ${on ? 'on' : 'off'})`);
       if (!on) await client.query('SELECT gin_clean_pending_list($1::regclass)', [`${DATABASE}."${indexname}"`]);
     }
-  } finally {
-    await client.end();
-  }
-}
-
-async function analyze(postgresUrl: string): Promise<void> {
-  const client = new pg.Client({ connectionString: postgresUrl });
-  await client.connect();
-  try {
-    await client.query('ANALYZE');
   } finally {
     await client.end();
   }

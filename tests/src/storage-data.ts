@@ -1,4 +1,5 @@
 import type { Db } from 'mongodb';
+import pg from 'pg';
 import { pageKey, statusPageKey, utcDay } from '@botwot/shared/db';
 
 /**
@@ -185,5 +186,21 @@ export async function seedStorage(db: Db, shape: StorageShape, progress: (line: 
 async function insertAll(db: Db, collection: string, docs: Record<string, unknown>[]): Promise<void> {
   for (let from = 0; from < docs.length; from += BATCH) {
     await db.collection(collection).insertMany(docs.slice(from, from + BATCH) as never[], { ordered: false });
+  }
+}
+
+/**
+ * PostgreSQL picks among the GIN indexes by its statistics. Autovacuum refreshes them once a tenth
+ * of a table has changed, which seeding does, but on its own schedule; ANALYZE now, so the plan
+ * is the one a store that has been running a while gets. (With statistics older than an org, the
+ * planner may look that org up by orgId instead of _id: still an index, but the org's entries.)
+ */
+export async function analyze(postgresUrl: string): Promise<void> {
+  const client = new pg.Client({ connectionString: postgresUrl });
+  await client.connect();
+  try {
+    await client.query('ANALYZE');
+  } finally {
+    await client.end();
   }
 }

@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { MongoClient, type Document } from 'mongodb';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { lookupIndexName } from '@botwot/local-servers';
-import { executionDoc, seedStorage, type StorageProbe, type StorageShape } from './storage-data.js';
+import { analyze, executionDoc, seedStorage, type StorageProbe, type StorageShape } from './storage-data.js';
 
 /**
  * The hot reads, asked of FerretDB with `explain`: on PostgreSQL, FerretDB 1.x answers with
@@ -20,22 +19,6 @@ interface PlanNode {
 
 const shape: StorageShape = { prefix: `plans-${randomUUID().slice(0, 8)}`, orgs: 20, workflowsPerOrg: 10, executions: 3_000, logsPerExecution: 5 };
 const onPostgres = Boolean(inject('system').postgresUrl);
-
-/**
- * PostgreSQL picks among the GIN indexes by its statistics. Autovacuum refreshes them once a tenth
- * of a table has changed, which this seeding does, but on its own schedule; ANALYZE now, so the plan
- * is the one a store that has been running a while gets. (With statistics older than an org, the
- * planner may look that org up by orgId instead of _id: still an index, but the org's entries.)
- */
-async function analyze(postgresUrl: string): Promise<void> {
-  const client = new pg.Client({ connectionString: postgresUrl });
-  await client.connect();
-  try {
-    await client.query('ANALYZE');
-  } finally {
-    await client.end();
-  }
-}
 
 function nodesOf(node: PlanNode): PlanNode[] {
   return [node, ...(node.Plans ?? []).flatMap(nodesOf)];

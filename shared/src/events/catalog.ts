@@ -57,16 +57,20 @@ export const retryOfSchema = z.object({
   resume: resumeStateSchema.optional(),
 });
 
+/** What a run is of and with: the fields its request and its start share. */
+const runOf = z.object({
+  workflowId: z.string(),
+  version: z.number().int().positive(),
+  userId: userIdSchema,
+  mode: executionModeSchema,
+  triggerData: json,
+});
+
 /** The gateway asks for a run of one workflow version. Key: executionId. */
 export const executionRequested = defineEvent(
   'execution.requested',
   1,
-  z.object({
-    workflowId: z.string(),
-    version: z.number().int().positive(),
-    userId: userIdSchema,
-    mode: executionModeSchema,
-    triggerData: json,
+  runOf.extend({
     timeoutMs: z.number().int().positive().optional(),
     retryOf: retryOfSchema.optional(),
   }),
@@ -137,12 +141,7 @@ export const stepFailed = defineEvent('step.failed', 1, stepOutcome.extend({ err
 export const executionStarted = defineEvent(
   'execution.started',
   1,
-  z.object({
-    workflowId: z.string(),
-    version: z.number().int().positive(),
-    userId: userIdSchema,
-    mode: executionModeSchema,
-    triggerData: json,
+  runOf.extend({
     startedAt: isoDate,
     deadlineAt: isoDate,
     retryOf: z.object({ executionId: z.string(), from: z.enum(['start', 'failed_step']) }).optional(),
