@@ -1,5 +1,7 @@
+import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { withCacheLock } from "./cache-lock.js";
 import { runTool, type Log } from "./run-tool.js";
 
@@ -7,11 +9,31 @@ export const FERRETDB_VERSION = "v1.24.2";
 const MODULE = "github.com/FerretDB/FerretDB/cmd/ferretdb";
 
 /**
+ * Our patches to FerretDB's source, applied before it is built (`git apply`, see the README there):
+ * patches/ferretdb/<version>-*.patch in the repository.
+ */
+const PATCH_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "patches", "ferretdb");
+
+function patchesFor(version: string): string[] {
+  if (!fs.existsSync(PATCH_DIR)) return [];
+  return fs.readdirSync(PATCH_DIR).filter((f) => f.startsWith(`${version}-`) && f.endsWith(".patch")).sort().map((f) => path.join(PATCH_DIR, f));
+}
+
+/** A short digest of the patches, part of the cache directory's name: a changed patch builds anew. */
+function patchTag(patches: string[]): string {
+  if (patches.length === 0) return "";
+  const hash = createHash("sha256");
+  for (const p of patches) hash.update(fs.readFileSync(p));
+  return `-p${hash.digest("hex").slice(0, 8)}`;
+}
+
+/**
  * Builds the FerretDB binary with the machine's Go toolchain (modules from the Go module proxy)
  * into <root>/cache/ferretdb-<version>/bin and returns its path. Cached after the first build.
  */
 export async function ensureFerretDbBinary(root: string, log: Log, version = FERRETDB_VERSION): Promise<string> {
-  const home = path.join(root, "cache", `ferretdb-${version}`);
+  const patches = patchesFor(version);
+  const home = path.join(root, "cache", `ferretdb-${version}${patchTag(patches)}`);
   const binary = path.join(home, "bin", "ferretdb");
   if (fs.existsSync(binary)) return binary;
   return withCacheLock(path.join(home, ".lock"), `ferretdb ${version}`, log, async () => {
@@ -43,6 +65,10 @@ export async function ensureFerretDbBinary(root: string, log: Log, version = FER
     makeWritable(src);
     fs.writeFileSync(path.join(src, "build", "version", "version.txt"), `${version}\n`);
     fs.writeFileSync(path.join(src, "build", "version", "package.txt"), "botwot-local-servers\n");
+    for (const patch of patches) {
+      log(`ferretdb ${version}: applying ${path.basename(patch)}`);
+      await runTool({ command: "git", args: ["apply", "--verbose", patch], cwd: src, env: process.env, what: `ferretdb ${version}: git apply ${path.basename(patch)}`, log });
+    }
 
     const staging = path.join(home, `bin.tmp-${process.pid}`);
     fs.rmSync(staging, { recursive: true, force: true });

@@ -29,12 +29,11 @@ export type FerretDbBackend = { handler: "sqlite" } | { handler: "postgresql"; p
 export const FERRETDB_DEFAULT_PORT = 27117;
 
 /**
- * PostgreSQL connections FerretDB may hold. FerretDB 1.24 runs an update (update, findAndModify,
- * upsert) on two of them at once: the query's cursor stays open while each matched document is
- * written through a second one. With its default of 50, 25 updates waiting for their second
- * connection while others hold the first deadlock the server for good (seen under load after a
- * gateway restart). Every service's driver pool is bounded (MONGO_MAX_POOL_SIZE, 10): 400 covers
- * twice the operations of three replicas of each service, with room for tools and tests.
+ * PostgreSQL connections FerretDB may hold. An update takes two at once (its query's cursor, and
+ * the write of each matched document), and FerretDB's default of 50 ran out under a burst of
+ * updates, which deadlocks the server (docs/storage.md). Every service's driver pool is bounded
+ * (MONGO_MAX_POOL_SIZE, 10), and our patch closes each statement's cursor before the next: 400
+ * leaves room for three replicas of each service, tools and tests.
  */
 export const FERRETDB_POOL_MAX_CONNS = 400;
 
