@@ -59,14 +59,18 @@ async function subscribedTopics(admin: Admin, ids: string[]): Promise<Map<string
   return new Map(groups.map((g) => [g.groupId, [...new Set(g.members.flatMap((m) => decode(m.memberMetadata)))]]));
 }
 
+/** Consumer groups that never commit by design: each gateway's follower of the lifecycle topic. */
+const NEVER_COMMITS = /^gateway-live-/;
+
 /**
- * Every consumer group's lag, except those named in `exclude` (the benchmark's own). A group's topics are
+ * Every consumer group's lag, except those named in `exclude` (the benchmark's own) and the gateways'
+ * live-stream groups, which read from the end and never commit (their "lag" would be the whole topic). A group's topics are
  * those it has committed on and those its members subscribe to, so a group that has not committed yet
  * shows everything waiting for it rather than nothing.
  */
 export async function consumerLag(admin: Admin, exclude: readonly string[] = []): Promise<GroupLag[]> {
   const { groups } = await admin.listGroups();
-  const ids = groups.map((g) => g.groupId).filter((id) => !exclude.includes(id)).sort();
+  const ids = groups.map((g) => g.groupId).filter((id) => !exclude.includes(id) && !NEVER_COMMITS.test(id)).sort();
   const subscribed = ids.length ? await subscribedTopics(admin, ids) : new Map<string, string[]>();
   const committedByGroup = await Promise.all(
     ids.map(async (groupId) => {
