@@ -9,14 +9,14 @@ export const FERRETDB_VERSION = "v1.24.2";
 const MODULE = "github.com/FerretDB/FerretDB/cmd/ferretdb";
 
 /**
- * Our patches to FerretDB's source, applied before it is built (`git apply`, see the README there):
- * patches/ferretdb/<version>-*.patch in the repository.
+ * Our patches to FerretDB's source, applied with `git apply` before it is built:
+ * local-servers/patches/ferretdb-<version>-*.patch (docs/storage.md says why each exists).
  */
-const PATCH_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "patches", "ferretdb");
+const PATCH_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "patches");
 
 function patchesFor(version: string): string[] {
   if (!fs.existsSync(PATCH_DIR)) return [];
-  return fs.readdirSync(PATCH_DIR).filter((f) => f.startsWith(`${version}-`) && f.endsWith(".patch")).sort().map((f) => path.join(PATCH_DIR, f));
+  return fs.readdirSync(PATCH_DIR).filter((f) => f.startsWith(`ferretdb-${version}-`) && f.endsWith(".patch")).sort().map((f) => path.join(PATCH_DIR, f));
 }
 
 /** A short digest of the patches, part of the cache directory's name: a changed patch builds anew. */
