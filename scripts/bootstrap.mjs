@@ -37,20 +37,26 @@ if (!process.env.KAFKA_BROKERS || (!process.env.SCHEMA_REGISTRY_URL && process.e
 }
 if (!process.env.MONGO_URL) need('go', ['version'], 'Go builds FerretDB, the local MongoDB-wire server');
 
-// The browser tests (console, /docs) drive Debian's Chromium: playwright-core downloads no browser.
+// Debian packages the tests use: Chromium for the browser tests (console, /docs; playwright-core
+// downloads no browser), and promtool (in `prometheus`) for the alert rules' test suite.
 const CHROMIUM = '/usr/bin/chromium';
-if (command === 'test' && !process.env.CHROMIUM_PATH && !fs.existsSync(CHROMIUM)) {
-  if (process.getuid?.() !== 0) {
-    say(`missing ${CHROMIUM}: the browser tests need Debian's chromium; run: sudo apt-get install -y chromium`);
-    process.exit(1);
+if (command === 'test') {
+  const missing = [];
+  if (!process.env.CHROMIUM_PATH && !fs.existsSync(CHROMIUM)) missing.push('chromium');
+  if (!process.env.PROMTOOL_PATH && !fs.existsSync('/usr/bin/promtool')) missing.push('prometheus');
+  if (missing.length > 0) {
+    if (process.getuid?.() !== 0) {
+      say(`missing Debian packages the tests need: run sudo apt-get install -y --no-install-recommends ${missing.join(' ')}`);
+      process.exit(1);
+    }
+    say(`installing ${missing.join(' and ')} for the tests (apt-get; once, about a minute) ...`);
+    const apt = { env: { DEBIAN_FRONTEND: 'noninteractive' } };
+    const install = () => run('apt-get', ['install', '-y', '--no-install-recommends', ...missing], apt);
+    if ((install() !== 0 && (run('apt-get', ['update'], apt) !== 0 || install() !== 0)) || !fs.existsSync(CHROMIUM)) {
+      say(`could not install ${missing.join(' ')} with apt-get`);
+      process.exit(1);
+    }
   }
-  say('installing Chromium for the browser tests (apt-get install -y chromium; once, about a minute) ...');
-  const apt = { env: { DEBIAN_FRONTEND: 'noninteractive' } };
-  if (run('apt-get', ['update'], apt) !== 0 || run('apt-get', ['install', '-y', 'chromium'], apt) !== 0 || !fs.existsSync(CHROMIUM)) {
-    say('could not install chromium with apt-get');
-    process.exit(1);
-  }
-  say(`Chromium installed: ${CHROMIUM}`);
 }
 
 // Install when node_modules is missing or older than the lock file.

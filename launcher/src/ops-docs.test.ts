@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createMetrics } from '@botwot/shared/observability';
@@ -54,5 +55,23 @@ describe('metrics, alerts and panels', () => {
     for (const panel of dashboard.panels) {
       for (const target of panel.targets ?? []) for (const name of used(target.expr)) expect(defined, `${panel.title}: ${name}`).toContain(name);
     }
+  });
+});
+
+/** Debian's `prometheus` package carries promtool; `npm test` installs it when it can (scripts/bootstrap.mjs). */
+const PROMTOOL = process.env.PROMTOOL_PATH ?? '/usr/bin/promtool';
+
+describe.skipIf(!fs.existsSync(PROMTOOL))('alert rules under promtool', () => {
+  const promtool = (...args: string[]) => spawnSync(PROMTOOL, args, { cwd: repo, encoding: 'utf8' });
+
+  it('finds every rule valid', () => {
+    const run = promtool('check', 'rules', 'ops/prometheus/alerts.yml');
+    expect(run.status, run.stdout + run.stderr).toBe(0);
+    expect(run.stdout).toContain(`SUCCESS: ${rules.length} rules found`);
+  });
+
+  it('passes the rules test suite: each alert fires on its series and stays quiet on a harmless one', () => {
+    const run = promtool('test', 'rules', 'ops/prometheus/alerts.test.yml');
+    expect(run.status, run.stdout + run.stderr).toBe(0);
   });
 });
