@@ -37,9 +37,18 @@ export function registryCodec(url: string): EventCodec {
     const subject = subjectFor(type, version);
     let id = ids.get(subject);
     if (!id) {
+      const schema = { type: SchemaType.JSON as const, schema: JSON.stringify(eventJsonSchema(type)) };
       id = registry
-        .register({ type: SchemaType.JSON, schema: JSON.stringify(eventJsonSchema(type)) }, { subject })
-        .then((r) => r.id);
+        .register(schema, { subject })
+        .then((r) => r.id)
+        .catch(async (error: unknown) => {
+          // The client registers a new subject, then sets its compatibility level. Another process
+          // that looks in between (or after a process died in between: it stays so) sees the
+          // registry's default level and refuses. The schema is registered all the same: ask for its
+          // id. Each event version is a subject of its own, so the level does not matter here.
+          if ((error as Error | undefined)?.name === 'ConfluentSchemaRegistryCompatibilityError') return registry.getRegistryIdBySchema(subject, schema);
+          throw error;
+        });
       id.catch(() => ids.delete(subject));
       ids.set(subject, id);
     }
