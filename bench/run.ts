@@ -171,7 +171,7 @@ async function main(): Promise<number> {
       // the one place the benchmark reads the environment: KAFKA_BROKERS, MONGO_URL, ... replace local servers, as for npm start
       env: process.env,
       // limits far above any offered rate: the benchmark measures the engine, not the org limiter (the largest values the gateway accepts)
-      serviceEnv: { LOG_LEVEL: 'warn', RATE_LIMIT_PER_SECOND: '100000', RATE_LIMIT_BURST: '1000000', RATE_LIMIT_READ_PER_SECOND: '100000', RATE_LIMIT_READ_BURST: '1000000', WAIT_LIMIT_PER_ORG: '100000' },
+      serviceEnv: { LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn', RATE_LIMIT_PER_SECOND: '100000', RATE_LIMIT_BURST: '1000000', RATE_LIMIT_READ_PER_SECOND: '100000', RATE_LIMIT_READ_BURST: '1000000', WAIT_LIMIT_PER_ORG: '100000' },
       log: (line) => log(`  ${line}`),
     });
     return (await bench(o, system, cleanups)) ? 0 : 1;

@@ -19,6 +19,15 @@ interface PartitionMemory {
 
 const MAX_REMEMBERED_RUNNING = 200_000;
 
+/** Update commands a cycle's endings are split into, sent at once (with the two inserts, within MONGO_MAX_POOL_SIZE's default of 10). */
+const ENDING_WRITERS = 6;
+
+function chunksOf<T>(list: T[], size: number): T[][] {
+  const chunks: T[][] = [];
+  for (let i = 0; i < list.length; i += size) chunks.push(list.slice(i, i + size));
+  return chunks;
+}
+
 /**
  * The log-sink's commit stage: writes a whole cycle's rows in three round trips (executions, step
  * rows, endings), then the workflows' counters, before the offsets are committed.
@@ -93,8 +102,14 @@ export function createRowWriter(deps: { models: Models; metrics: Metrics; logger
     }
 
     const { updates, endedInCycle, ended } = await planEndings(ends, executions);
+    // FerretDB runs the statements of one update command one after another (a query and a write
+    // each): a cycle's endings go as a few commands at once, within the driver's pool
     const endUpdates = (list: { id: string; set: Record<string, unknown> }[]) =>
-      list.length === 0 ? Promise.resolve() : Execution.collection.bulkWrite(list.map((u) => ({ updateOne: { filter: { _id: u.id } as never, update: { $set: u.set } } })), { ordered: false });
+      Promise.all(
+        chunksOf(list, Math.ceil(list.length / ENDING_WRITERS)).map((chunk) =>
+          Execution.collection.bulkWrite(chunk.map((u) => ({ updateOne: { filter: { _id: u.id } as never, update: { $set: u.set } } })), { ordered: false }),
+        ),
+      );
     // planEndings has checked each is still running, and this member is the workflow's only
     // writer: an ending filters on the _id alone (an index lookup on every Mongo-wire server)
     const [existed] = await Promise.all([insertOnce(Execution.collection, [...executions.values()]), insertOnce(ExecutionLog.collection, logs), endUpdates(updates)]);
