@@ -8,6 +8,7 @@ import { formatAge, formatTime } from '../format/time.js';
 import { useAsync } from '../hooks/use-async.js';
 import { useNow } from '../hooks/use-now.js';
 import { executionHref } from '../router/routes.js';
+import { ColumnHeads } from '../components/column-heads.js';
 
 /**
  * The org's dead letters (events the engine could not handle) with reason, topic and age.
@@ -76,17 +77,7 @@ export function DeadLettersPage() {
           <div class="table-wrap">
             <table class="list dead-letters">
               <caption class="sr-only">Dead letters, newest first, with the reason each could not be handled</caption>
-              <thead>
-                <tr>
-                  <th scope="col">
-                    <span class="sr-only">Choose</span>
-                  </th>
-                  <th scope="col">Reason</th>
-                  <th scope="col">Topic</th>
-                  <th scope="col">Age</th>
-                  <th scope="col">Event</th>
-                </tr>
-              </thead>
+              <ColumnHeads names={[{ hidden: 'Choose' }, 'Reason', 'Topic', 'Age', 'Event']} />
               <tbody>
                 {items.map((d) => (
                   <tr key={d.id} data-dead-letter-id={d.id}>

@@ -14,6 +14,7 @@ import type { LiveMode } from '../live/watch-execution.js';
 import { watchWorkflowExecutions } from '../live/watch-executions.js';
 import { executionHref, hrefFor, type Route } from '../router/routes.js';
 import { navigate } from '../router/use-hash-route.js';
+import { ColumnHeads } from '../components/column-heads.js';
 
 type WorkflowRoute = Extract<Route, { page: 'workflow' }>;
 const LIMIT = 20;
@@ -83,16 +84,7 @@ export function ExecutionsSection({ route }: { route: WorkflowRoute }) {
         <div class="table-wrap">
           <table class="list executions">
             <caption class="sr-only">Executions, newest first</caption>
-            <thead>
-              <tr>
-                <th scope="col">Status</th>
-                <th scope="col">Execution</th>
-                <th scope="col">Started</th>
-                <th scope="col">Duration</th>
-                <th scope="col">Trigger</th>
-                <th scope="col">Failed step</th>
-              </tr>
-            </thead>
+            <ColumnHeads names={['Status', 'Execution', 'Started', 'Duration', 'Trigger', 'Failed step']} />
             <tbody>
               {state.data.items.map((e) => (
                 <ExecutionRow key={e.executionId} e={e} now={now} />

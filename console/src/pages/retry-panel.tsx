@@ -6,6 +6,7 @@ import type { Execution, RetryFrom, RetryVersion } from '../api/types.js';
 import { useApp } from '../app-context.js';
 import { executionHref } from '../router/routes.js';
 import { navigate } from '../router/use-hash-route.js';
+import { ColumnHeads } from '../components/column-heads.js';
 
 /**
  * Retry an ended execution: choose where to start (the beginning, or the failed step with the
@@ -130,14 +131,7 @@ function PreviewView({ preview }: { preview: RetryPreview }) {
         <div class="table-wrap">
           <table class="side-effects">
             <caption>Side effects that would be sent again</caption>
-            <thead>
-              <tr>
-                <th scope="col">Step</th>
-                <th scope="col">Channel</th>
-                <th scope="col">To</th>
-                <th scope="col">What</th>
-              </tr>
-            </thead>
+            <ColumnHeads names={['Step', 'Channel', 'To', 'What']} />
             <tbody>
               {plan.sideEffects.map((s, i) => (
                 <tr key={i}>

@@ -3,6 +3,7 @@ import { JsonFold } from '../components/json-fold.js';
 import { StatusBadge } from '../components/status-badge.js';
 import { FailureBox } from './failure-box.js';
 import { formatClock, formatDuration, formatTime } from '../format/time.js';
+import { ColumnHeads } from '../components/column-heads.js';
 
 /** One step's record: input, output and error as folded JSON, its tries, and any note. */
 export function StepDetails({ log, open, onToggle }: { log: StepLog; open: boolean; onToggle: (open: boolean) => void }) {
@@ -24,14 +25,7 @@ export function StepDetails({ log, open, onToggle }: { log: StepLog; open: boole
           <div class="table-wrap">
             <table class="tries">
               <caption>Provider calls</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Try</th>
-                  <th scope="col">At</th>
-                  <th scope="col">Took</th>
-                  <th scope="col">Result</th>
-                </tr>
-              </thead>
+              <ColumnHeads names={['Try', 'At', 'Took', 'Result']} />
               <tbody>
                 {log.tries.map((t, i) => (
                   <tr key={i} class={t.ok ? '' : 'try-failed'}>

@@ -11,6 +11,7 @@ import { formatAge } from '../format/time.js';
 import { useAsync } from '../hooks/use-async.js';
 import { useNow } from '../hooks/use-now.js';
 import { executionHref, hrefFor, workflowHref } from '../router/routes.js';
+import { ColumnHeads } from '../components/column-heads.js';
 
 const LIMIT = 20;
 
@@ -51,15 +52,7 @@ export function WorkflowsPage({ pageNo }: { pageNo: number }) {
         <div class="table-wrap">
           <table class="list">
             <caption class="sr-only">Workflows of this organisation, most recently changed first</caption>
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Status</th>
-                <th scope="col">Version</th>
-                <th scope="col">Trigger</th>
-                <th scope="col">Last execution</th>
-              </tr>
-            </thead>
+            <ColumnHeads names={['Name', 'Status', 'Version', 'Trigger', 'Last execution']} />
             <tbody>
               {state.data.rows.map(({ workflow, last }) => (
                 <tr key={workflow.id} data-workflow-id={workflow.id}>
