@@ -2,7 +2,7 @@ import path from 'node:path';
 import { ensureLookupIndexes, freePort, startFerretDb, startKafka, startPostgres, startSchemaRegistry, type KafkaServer, type MongoServer, type PostgresServer } from '@botwot/local-servers';
 import { brokerList } from '@botwot/shared/config';
 import { LOOKUP_INDEXES } from '@botwot/shared/db';
-import { createKafka, ensureTopics } from '@botwot/shared/kafka';
+import { createKafka, ensureTopics, registerEventSchemas } from '@botwot/shared/kafka';
 import { createLogger } from '@botwot/shared/observability';
 import { DEFAULT_JWKS_PORT, DEFAULT_PORTS, startAllStandIns, startJwks, type AllStandIns, type JwksStandIn } from '@botwot/stand-ins';
 import { DEV_JWT_AUDIENCE, DEV_JWT_ISSUER, DEV_JWT_SECRET } from './dev-token.js';
@@ -129,6 +129,7 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
       stops.push(() => registry.stop());
       schemaRegistryUrl = registry.url;
       step(`schema registry ready at ${schemaRegistryUrl}`);
+      step(`registered the schemas of ${await registerEventSchemas(schemaRegistryUrl)} event types`);
     }
 
     const standIns = await startAllStandIns(free ? {} : { ports: DEFAULT_PORTS });

@@ -1,5 +1,5 @@
 import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
-import { eventJsonSchema, type AnyEvent, type EventType } from '../events/index.js';
+import { eventCatalog, eventJsonSchema, type AnyEvent, type EventType } from '../events/index.js';
 
 /** Turns events into message values and back. Decoding only yields `unknown`: callers validate. */
 export interface EventCodec {
@@ -28,6 +28,31 @@ export function subjectFor(type: EventType, version: number): string {
  * accepted on decode, so external producers need no registry client.
  */
 export function registryCodec(url: string): EventCodec {
+  const idFor = schemaIds(url);
+  return {
+    async encode(event) {
+      const header = Buffer.alloc(5);
+      header.writeUInt32BE(await idFor(event.type, event.version), 1);
+      return Buffer.concat([header, Buffer.from(JSON.stringify(event))]);
+    },
+    decode: async (value) => JSON.parse((value[0] === 0 ? value.subarray(5) : value).toString('utf8')) as unknown,
+  };
+}
+
+/**
+ * Registers the schema of every event type, one after another. The launcher does it once the local
+ * registry is up: its store (H2) times out on table locks when the six services register their first
+ * schemas all at once, which held a fresh stack's first execution for seconds.
+ */
+export async function registerEventSchemas(url: string): Promise<number> {
+  const idFor = schemaIds(url);
+  const types = Object.keys(eventCatalog) as EventType[];
+  for (const type of types) await idFor(type, eventCatalog[type].shape.version.value);
+  return types.length;
+}
+
+/** The registry's id of each event type's schema, registered on first use and remembered. */
+function schemaIds(url: string): (type: EventType, version: number) => Promise<number> {
   const isDate = (v: string) => !Number.isNaN(Date.parse(v));
   const isUri = (v: string) => URL.canParse(v);
   // The registry client compiles each schema it registers with Ajv, which knows no formats by itself.
@@ -54,12 +79,5 @@ export function registryCodec(url: string): EventCodec {
     }
     return id;
   };
-  return {
-    async encode(event) {
-      const header = Buffer.alloc(5);
-      header.writeUInt32BE(await idFor(event.type, event.version), 1);
-      return Buffer.concat([header, Buffer.from(JSON.stringify(event))]);
-    },
-    decode: async (value) => JSON.parse((value[0] === 0 ? value.subarray(5) : value).toString('utf8')) as unknown,
-  };
+  return idFor;
 }
