@@ -3,6 +3,7 @@ import { Kafka, logLevel, type KafkaMessage } from 'kafkajs';
 import { MongoClient } from 'mongodb';
 import { inject } from 'vitest';
 import { TOPICS } from '@botwot/shared/events';
+import { sleep } from '@botwot/shared/async';
 import type { Api } from './api-client.js';
 
 /**
@@ -50,26 +51,34 @@ export async function runLoad(
 ): Promise<LoadResult> {
   const accepted: Accepted[] = [];
   const rejected: LoadResult['rejected'] = [];
+  const newRequest = (n: number) => {
+    const ref = `${opts.tag}-${randomUUID().slice(0, 8)}`;
+    return { ref, triggerData: { phone_number: `+1555${String(n).padStart(7, '0')}`, message_text: `hello ref=${ref}`, message_id: `wamid.${ref}` } };
+  };
+  /** One POST: true when it was accepted (and counted), false when refused or unanswered (recorded in `rejected`). */
+  const send = async ({ ref, triggerData }: ReturnType<typeof newRequest>): Promise<boolean> => {
+    try {
+      const res = await api.post(`/workFlow/${workflowId}/execute`, { triggerData });
+      if (res.status === 202 && typeof res.body?.executionId === 'string') {
+        accepted.push({ executionId: res.body.executionId, ref, acceptedAt: Date.now() });
+        opts.onAccepted?.(accepted.length);
+        return true;
+      }
+      rejected.push({ status: res.status });
+    } catch (error) {
+      rejected.push({ error: String((error as Error & { cause?: { code?: string } }).cause?.code ?? (error as Error).message) });
+    }
+    return false;
+  };
   if (opts.ratePerSecond) {
     const t0 = Date.now();
     const one = async (i: number) => {
       const wait = t0 + (i * 1000) / (opts.ratePerSecond as number) - Date.now();
-      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-      const ref = `${opts.tag}-${randomUUID().slice(0, 8)}`;
-      const triggerData = { phone_number: `+1555${String(i).padStart(7, '0')}`, message_text: `hello ref=${ref}`, message_id: `wamid.${ref}` };
+      if (wait > 0) await sleep(wait);
+      const request = newRequest(i);
       for (let attempt = 1; attempt <= 60; attempt++) {
-        try {
-          const res = await api.post(`/workFlow/${workflowId}/execute`, { triggerData });
-          if (res.status === 202 && typeof res.body?.executionId === 'string') {
-            accepted.push({ executionId: res.body.executionId, ref, acceptedAt: Date.now() });
-            opts.onAccepted?.(accepted.length);
-            return;
-          }
-          rejected.push({ status: res.status });
-        } catch (error) {
-          rejected.push({ error: String((error as Error & { cause?: { code?: string } }).cause?.code ?? (error as Error).message) });
-        }
-        await new Promise((r) => setTimeout(r, 250 * Math.min(attempt, 8)));
+        if (await send(request)) return;
+        await sleep(250 * Math.min(attempt, 8));
       }
     };
     await Promise.all(Array.from({ length: opts.count }, (_, i) => one(i)));
@@ -82,21 +91,9 @@ export async function runLoad(
     while (issued < opts.count && attempts < maxAttempts) {
       issued++;
       attempts++;
-      const ref = `${opts.tag}-${randomUUID().slice(0, 8)}`;
-      const triggerData = { phone_number: `+1555${String(attempts).padStart(7, '0')}`, message_text: `hello ref=${ref}`, message_id: `wamid.${ref}` };
-      try {
-        const res = await api.post(`/workFlow/${workflowId}/execute`, { triggerData });
-        if (res.status === 202 && typeof res.body?.executionId === 'string') {
-          accepted.push({ executionId: res.body.executionId, ref, acceptedAt: Date.now() });
-          opts.onAccepted?.(accepted.length);
-          continue;
-        }
-        rejected.push({ status: res.status });
-      } catch (error) {
-        rejected.push({ error: String((error as Error & { cause?: { code?: string } }).cause?.code ?? (error as Error).message) });
-      }
+      if (await send(newRequest(attempts))) continue;
       issued--; // not started: try again
-      await new Promise((r) => setTimeout(r, 250));
+      await sleep(250);
     }
   };
   await Promise.all(Array.from({ length: opts.concurrency }, lane));

@@ -13,3 +13,12 @@ export function ErrorNotice({ error, what }: { error: unknown; what: string }) {
 export function InfoNotice({ children }: { children: ComponentChildren }) {
   return <div class="notice notice-info">{children}</div>;
 }
+
+/** What went wrong with the action just tried, announced to screen readers; nothing when all is well. */
+export function ProblemLine({ problem }: { problem: string | undefined }) {
+  return problem ? (
+    <p class="field-error" role="alert">
+      {problem}
+    </p>
+  ) : null;
+}

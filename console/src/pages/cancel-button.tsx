@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { cancelExecution } from '../api/executions.js';
 import { ApiFailure, describeFailure } from '../api/http.js';
 import { useApp } from '../app-context.js';
+import { ProblemLine } from '../components/notice.js';
 
 /** Cancel a running execution, after a confirmation; the live view then shows it end as cancelled. */
 export function CancelButton({ executionId }: { executionId: string }) {
@@ -42,11 +43,7 @@ export function CancelButton({ executionId }: { executionId: string }) {
         </span>
       ) : null}
       {stage === 'sent' ? <span role="status">Cancel requested: waiting for the engine…</span> : null}
-      {problem ? (
-        <p class="field-error" role="alert">
-          {problem}
-        </p>
-      ) : null}
+      <ProblemLine problem={problem} />
     </div>
   );
 }

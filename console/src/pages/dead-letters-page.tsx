@@ -2,7 +2,7 @@ import { useState } from 'preact/hooks';
 import { listDeadLetters, replayDeadLetters, type ReplayResult } from '../api/dead-letters.js';
 import { describeFailure } from '../api/http.js';
 import { useApp } from '../app-context.js';
-import { ErrorNotice, InfoNotice } from '../components/notice.js';
+import { ErrorNotice, InfoNotice, ProblemLine } from '../components/notice.js';
 import { PageTitle } from '../components/page-title.js';
 import { formatAge, formatTime } from '../format/time.js';
 import { useAsync } from '../hooks/use-async.js';
@@ -118,11 +118,7 @@ export function DeadLettersPage() {
             </button>
             {!dryRun ? <span class="muted small">Choose dead letters and do a dry run first.</span> : null}
           </div>
-          {problem ? (
-            <p class="field-error" role="alert">
-              {problem}
-            </p>
-          ) : null}
+          <ProblemLine problem={problem} />
           {dryRun ? <Outcomes title="A replay would:" result={dryRun} kind="dry-run" /> : null}
         </form>
       ) : null}

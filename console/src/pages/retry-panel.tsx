@@ -7,6 +7,7 @@ import { useApp } from '../app-context.js';
 import { executionHref } from '../router/routes.js';
 import { navigate } from '../router/use-hash-route.js';
 import { ColumnHeads } from '../components/column-heads.js';
+import { ProblemLine } from '../components/notice.js';
 
 /**
  * Retry an ended execution: choose where to start (the beginning, or the failed step with the
@@ -88,11 +89,7 @@ export function RetryPanel({ execution }: { execution: Execution }) {
         </button>
         {!preview ? <span class="muted small">Preview first: it shows what a retry sends again.</span> : null}
       </div>
-      {problem ? (
-        <p class="field-error" role="alert">
-          {problem}
-        </p>
-      ) : null}
+      <ProblemLine problem={problem} />
       {preview ? <PreviewView preview={preview} /> : null}
       </form>
     </details>
