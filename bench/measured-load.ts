@@ -6,6 +6,7 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { Admin } from 'kafkajs';
 import type { BenchApi } from './bench-api.js';
+import { commitsBetween, scrapeCommitCounters, type CommitRow } from './commit-cycles.js';
 import { consumerLag, type GroupLag } from './consumer-lag.js';
 import type { EventTap } from './event-tap.js';
 import { runOpenLoop, type OpenLoopRun } from './load-generator.js';
@@ -22,6 +23,8 @@ export interface MeasuredLoad {
   cpuStart: UsageSnapshot;
   cpuEnd: UsageSnapshot;
   lagAtLoadEnd: GroupLag[];
+  /** each service's commit cycles within the window */
+  commits: CommitRow[];
   reads: ReadFigures[];
   clientLoopDelayMs: { p99: number; max: number };
 }
@@ -44,6 +47,8 @@ export async function runMeasuredLoad(opts: {
   ownGroups: string[];
   /** executions to read until some of this run's have ended */
   storedIds: string[];
+  /** the services whose /metrics count their commit cycles */
+  services: { name: string; opsUrl: string }[];
   log: (line: string) => void;
 }): Promise<MeasuredLoad> {
   const { api, tap } = opts;
@@ -61,6 +66,7 @@ export async function runMeasuredLoad(opts: {
     const window = { fromMs: load.startMs + opts.warmupS * 1000, toMs: load.startMs + (opts.warmupS + opts.durationS) * 1000 };
     await sleepUntil(window.fromMs);
     const cpuStart = await opts.sampler.snapshot();
+    const commitsStart = await scrapeCommitCounters(opts.services);
     const loopDelay = monitorEventLoopDelay({ resolution: 10 });
     loopDelay.enable();
     const recentId = () => {
@@ -87,6 +93,7 @@ export async function runMeasuredLoad(opts: {
     await load.scheduleDone;
     await sleepUntil(window.toMs);
     const cpuEnd = await opts.sampler.snapshot();
+    const commits = commitsBetween(commitsStart, await scrapeCommitCounters(opts.services));
     loopDelay.disable();
     const lagAtLoadEnd = await consumerLag(opts.admin, opts.ownGroups);
     return {
@@ -95,6 +102,7 @@ export async function runMeasuredLoad(opts: {
       cpuStart,
       cpuEnd,
       lagAtLoadEnd,
+      commits,
       reads: await reads.stop(),
       clientLoopDelayMs: { p99: loopDelay.percentile(99) / 1e6, max: loopDelay.max / 1e6 },
     };

@@ -27,6 +27,7 @@ const report = (over: Partial<RunReport> = {}): RunReport => ({
     atLoadEnd: [{ groupId: 'log-sink', lag: 120, behindPartitions: 3, maxPartitionLag: 60, topics: ['workflow.execution.events'] }],
     afterDrain: [{ groupId: 'log-sink', lag: 0, behindPartitions: 0, maxPartitionLag: 0, topics: ['workflow.execution.events'] }],
   },
+  commits: [{ service: 'orchestrator', commits: 500, commitSeconds: 5, consumed: 2_000, fetches: 1_000 }],
   reads: { rate: 5, figures: [{ name: 'one execution', latency: summarize([4, 5, 6]), statuses: { '200': 48, '0': 2 }, notReady: 1, skippedAtBound: 0 }] },
   clientLoopDelayMs: { p99: 12, max: 40 },
   tapInvalid: 0,
@@ -68,6 +69,11 @@ describe('renderReport', () => {
     const markers = renderReport(report({ lag: { atLoadEnd: [], afterDrain: [{ groupId: 'g', lag: 6, behindPartitions: 6, maxPartitionLag: 1, topics: ['t'] }] } }));
     expect(markers).toContain('| g | t | – | 6 (1 on 6 partitions) |');
     expect(md).toContain('| one execution | 3 | 5.0 | 6.0 | 6.0 | 6.0 | 200 ×48, no answer ×2 | 1 / 0 |');
+  });
+
+  it('gives each service\'s commit cycles per second, messages per commit, mean commit time and fetches', () => {
+    expect(md).toContain('| orchestrator | 50.0 | 4.0 | 10.0 | 100.0 | 2.0 |');
+    expect(renderReport(report({ commits: [] }))).not.toContain('Commit cycles');
   });
 
   it('adds the latency without slowed calls when the slow knob was on', () => {

@@ -2,6 +2,7 @@
  * One run's report as Markdown: the section appended to the results file and printed to stdout.
  * Pure: every figure comes in through `RunReport`.
  */
+import type { CommitRow } from './commit-cycles.js';
 import type { GroupLag } from './consumer-lag.js';
 import type { ExecutionFigures } from './execution-figures.js';
 import type { LatencySummary } from './percentiles.js';
@@ -25,6 +26,8 @@ export interface RunReport {
   drainS: number;
   cpu: { windowSeconds: number; rows: ProcessRow[]; machineBusyMs: number; machineTotalMs: number };
   lag: { atLoadEnd: GroupLag[]; afterDrain: GroupLag[] };
+  /** each service's commit cycles in the window (empty when its metrics could not be read) */
+  commits: CommitRow[];
   reads: { rate: number; figures: ReadFigures[] };
   /** the benchmark process's event-loop delay during the window: a busy client delays its own sends and reads */
   clientLoopDelayMs: { p99: number; max: number };
@@ -83,6 +86,17 @@ function cpuTable(r: RunReport): string[] {
   ];
 }
 
+function commitTable(r: RunReport): string[] {
+  const s = r.cpu.windowSeconds;
+  return [
+    '| service | commits/s | messages per commit | commit, ms (mean) | fetches/s | messages per fetch |',
+    '|---|--:|--:|--:|--:|--:|',
+    ...r.commits.map(
+      (c) => `| ${c.service} | ${dec(c.commits / s)} | ${dec(c.consumed / c.commits)} | ${dec((c.commitSeconds * 1000) / c.commits)} | ${dec(c.fetches / s)} | ${c.fetches > 0 ? dec(c.consumed / c.fetches) : '–'} |`,
+    ),
+  ];
+}
+
 /** The Markdown section of one run. */
 export function renderReport(r: RunReport): string {
   const e = r.executions;
@@ -117,6 +131,9 @@ export function renderReport(r: RunReport): string {
     '',
     ...lagTable(r.lag),
     '',
+    ...(r.commits.length
+      ? ['**Commit cycles** in the window, from the services\' own counters (one Kafka transaction per cycle for the orchestrator and the runners, one bulk write and one send for the log-sink):', '', ...commitTable(r), '']
+      : []),
     `**Reads during the window**, ${dec(r.reads.rate, 0)}/s each, ms:`,
     '',
     '| read | reads | p50 | p90 | p99 | max | answers | not sent: nothing to read yet / too many unanswered |',

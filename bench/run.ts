@@ -88,7 +88,8 @@ async function bench(o: BenchOptions, system: RunningSystem, cleanups: (() => Pr
   cleanups.push(() => sampler.stop());
 
   log(`load: ${o.rate}/s for ${o.warmupS} s warm-up + ${o.durationS} s measured`);
-  const run = await runMeasuredLoad({ ...o, api, workflowId: workflow.id, tap, admin, sampler, ownGroups, storedIds, log });
+  const services = [...system.services.values(), ...system.replicas].map((s) => ({ name: s.replica > 1 ? `${s.name}-${s.replica}` : s.name, opsUrl: s.opsUrl }));
+  const run = await runMeasuredLoad({ ...o, api, workflowId: workflow.id, tap, admin, sampler, ownGroups, storedIds, services, log });
 
   log(`load over; waiting up to ${o.drainS} s for the executions still running ...`);
   await run.load.answered();
@@ -123,6 +124,7 @@ async function bench(o: BenchOptions, system: RunningSystem, cleanups: (() => Pr
       machineTotalMs: cpu.machineTotalMs,
     },
     lag: { atLoadEnd: run.lagAtLoadEnd, afterDrain: lagAfterDrain },
+    commits: run.commits,
     reads: { rate: o.readRate, figures: run.reads },
     clientLoopDelayMs: run.clientLoopDelayMs,
     tapInvalid: tap.invalid,

@@ -44,7 +44,8 @@ export async function startService(opts: {
     root: opts.root,
     name: replica === 1 ? `${opts.name}-${opts.stack}` : `${opts.name}-${replica}-${opts.stack}`,
     command: globalThis.process.execPath,
-    args: ['--enable-source-maps', path.join(opts.repo, 'services', opts.name, 'dist', 'main.js')],
+    // SERVICE_NODE_ARGS: extra node flags for every service, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile a run
+    args: [...(globalThis.process.env.SERVICE_NODE_ARGS?.split(' ').filter(Boolean) ?? []), '--enable-source-maps', path.join(opts.repo, 'services', opts.name, 'dist', 'main.js')],
     // a stable id per slot: a restarted instance reuses its transactional id and so fences (aborts) what its predecessor left open;
     // the launcher runs local servers and stand-ins, so the local profile's defaults apply
     env: { INSTANCE_ID: `${opts.name}-${replica}`, BOTWOT_PROFILE: 'local', ...opts.env, [portVar]: String(port) },

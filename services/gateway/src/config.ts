@@ -58,6 +58,8 @@ export const configSchema = baseEnvSchema
     DLQ_READ_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(120_000).default(15_000),
     /** ms a channel-registry answer is cached (a removed sender may still validate this long) */
     CHANNEL_CACHE_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
+    /** ms an execute may use this replica's copy of a workflow's latest version (an edit through another replica is seen within this; 0: read it every time) */
+    WORKFLOW_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(1_000),
   })
   .refine((c) => c.JWT_SECRET || c.JWKS_URL, { message: 'set JWT_SECRET or JWKS_URL', path: ['JWT_SECRET'] });
 

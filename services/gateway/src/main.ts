@@ -31,7 +31,7 @@ await runService({
     const models = createModels(mongo);
     await syncIndexes(models.Workflow as never, models.WorkflowStep as never, models.ExecutionRequest as never, models.OrgChannel as never);
     const publisher = await createPublisher(rt.kafka, rt.codec);
-    const workflows = createMongoWorkflowStore(models);
+    const workflows = createMongoWorkflowStore(models, { recentMs: config.WORKFLOW_CACHE_MS });
     const owners = createChannelOwners(models, { cacheMs: config.CHANNEL_CACHE_MS });
     const senders = createSenderCheck(owners);
     const limits = createOrgLimiter({

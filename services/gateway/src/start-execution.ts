@@ -37,7 +37,7 @@ export function createExecutionStarter(deps: { workflows: WorkflowStore; keys: I
     return v;
   };
   return async (req: StartRequest): Promise<{ executionId: string; version: number; replayed: boolean }> => {
-    const wf = await deps.workflows.get(req.caller.orgId, req.workflowId, req.version);
+    const wf = await deps.workflows.get(req.caller.orgId, req.workflowId, req.version, 'recent');
     if (!wf) throw notFound('workflow');
     if (wf.workflow.status === 'archived') throw new ApiError(409, 'WORKFLOW_ARCHIVED', 'workflow is archived; it cannot run');
     if (req.retryOf?.resumeStepId && !wf.steps.some((s) => s.stepId === req.retryOf?.resumeStepId)) {

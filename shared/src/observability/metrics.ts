@@ -31,6 +31,12 @@ export function createMetrics(service: string) {
       labelNames: ['group'],
       registers: [registry],
     }),
+    consumerFetches: new Counter({
+      name: 'botwot_consumer_fetches_total',
+      help: 'Fetch requests this member sent to Kafka and got answered (each costs the broker a read, whether it brought one message or many)',
+      labelNames: ['group'],
+      registers: [registry],
+    }),
     deadLetters: new Counter({
       name: 'botwot_dead_letters_total',
       help: 'Messages sent to the dead-letter topic, by source topic and cause (invalid_event, handler_failed, output_too_large)',

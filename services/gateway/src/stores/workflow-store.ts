@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { StepDefinition } from '@botwot/shared/events';
+import { Lru } from '@botwot/shared/cache';
 import { readWorkflowVersion, StepsCache, type Models, type WorkflowVersion } from '@botwot/shared/db';
 import { validateWorkflow } from '@botwot/shared/workflow';
 
@@ -18,7 +19,12 @@ export interface WorkflowSummary {
 export interface WorkflowStore {
   create(input: { orgId: string; userId: string; name: string; description?: string | undefined; steps: StepDefinition[] }): Promise<WorkflowSummary>;
   list(orgId: string, page: { skip: number; limit: number; status?: 'active' | 'archived' | undefined }): Promise<{ items: WorkflowSummary[]; total: number }>;
-  get(orgId: string, id: string, version?: number): Promise<WorkflowVersion | null>;
+  /**
+   * One version (the latest when absent) with its steps. `recent` may answer from this process's
+   * cache of the workflow document, up to `recentMs` old (executes: one read fewer each); edits
+   * through this process clear it at once, edits through another replica show within `recentMs`.
+   */
+  get(orgId: string, id: string, version?: number, read?: 'fresh' | 'recent'): Promise<WorkflowVersion | null>;
   /** null when there is no such workflow; 'conflict' while another edit of it is being written */
   replace(orgId: string, id: string, input: { userId: string; name?: string | undefined; description?: string | undefined; steps: StepDefinition[] }): Promise<WorkflowSummary | null | 'conflict'>;
   archive(orgId: string, id: string): Promise<WorkflowSummary | null>;
@@ -59,8 +65,11 @@ function summary(doc: { _id: unknown; name: string; description?: string | null;
 
 const LOCK_TTL_MS = 30_000;
 
-export function createMongoWorkflowStore(models: Models): WorkflowStore {
+export function createMongoWorkflowStore(models: Models, opts: { recentMs: number } = { recentMs: 0 }): WorkflowStore {
   const stepsCache = new StepsCache();
+  // the latest version read of each workflow, by org and id: what `recent` reads answer from
+  const recent = new Lru<string, WorkflowVersion>({ maxEntries: 10_000, ttlMs: opts.recentMs });
+  const recentKey = (orgId: string, id: string) => `${orgId}\u0000${id}`;
   const writeSteps = async (workflowId: string, orgId: string, version: number, steps: StepDefinition[]) => {
     // Steps go in before the workflow points at their version, so no reader sees a half-written version.
     if (steps.length === 0) return;
@@ -120,12 +129,20 @@ export function createMongoWorkflowStore(models: Models): WorkflowStore {
       ]);
       return { items: rows.map(summary), total };
     },
-    get: (orgId, id, version) => readWorkflowVersion(models, { orgId, workflowId: id, ...(version ? { version } : {}) }, stepsCache),
+    async get(orgId, id, version, read = 'fresh') {
+      const key = recentKey(orgId, id);
+      const hit = read === 'recent' && opts.recentMs > 0 ? recent.get(key) : undefined;
+      if (hit) return version === undefined || version === hit.version ? hit : readWorkflowVersion(models, { orgId, workflowId: id, version }, stepsCache);
+      const found = await readWorkflowVersion(models, { orgId, workflowId: id, ...(version ? { version } : {}) }, stepsCache);
+      if (found && version === undefined && opts.recentMs > 0) recent.set(key, found);
+      return found;
+    },
     async replace(orgId, id, input) {
       // One edit at a time per workflow, under a lock taken by a unique insert (atomic on any
       // Mongo-wire server; FerretDB's conditional updates are not), so versions never interleave.
       const lock = `edit:${id}`;
       if (!(await takeLock(lock, orgId))) return 'conflict';
+      recent.delete(recentKey(orgId, id));
       try {
         const current = await models.Workflow.findOne({ _id: id, orgId }).lean();
         if (!current) return null;
@@ -149,10 +166,12 @@ export function createMongoWorkflowStore(models: Models): WorkflowStore {
         ).lean();
         return updated ? summary(updated) : null;
       } finally {
+        recent.delete(recentKey(orgId, id));
         await models.WorkflowEditLock.deleteOne({ _id: lock });
       }
     },
     async archive(orgId, id) {
+      recent.delete(recentKey(orgId, id));
       const updated = await models.Workflow.findOneAndUpdate({ _id: id, orgId }, { $set: { status: 'archived' } }, { new: true }).lean();
       return updated ? summary(updated) : null;
     },

@@ -121,6 +121,8 @@ export async function runConsumer<T extends ConsumedTopic, R = never>(opts: Cons
     cycle.poke();
   });
 
+  consumer.on(consumer.events.FETCH, () => opts.metrics.consumerFetches.inc({ group: opts.groupId }));
+
   async function waitForRoom(payload: EachBatchPayload): Promise<boolean> {
     while (inFlight >= maxInFlight) {
       if (stopping.signal.aborted || !payload.isRunning() || payload.isStale()) return false;
