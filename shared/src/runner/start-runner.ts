@@ -6,7 +6,7 @@ import { createStepCommandHandler, type NodeExecutors } from './step-runner.js';
 
 /**
  * Runs a step runner: consumes its category's command topic, runs each step through the given
- * executors, and publishes results in the same transaction as the consumed offsets.
+ * executors, publishes the results (idempotent producer, acks=all), then commits the offsets.
  */
 export async function startRunner(opts: {
   rt: KafkaRuntime;
@@ -29,7 +29,12 @@ export async function startRunner(opts: {
         groupId: `${opts.category}-runner`,
         topics: [commandTopic(opts.category)],
         handlers: { 'step.command': createStepCommandHandler({ executors: opts.executors, metrics: rt.metrics, maxOutputBytes: opts.consumer.KAFKA_MAX_MESSAGE_BYTES }) },
-        delivery: 'transactional',
+        // At least once, not in a transaction: a result sent again (the runner died between sending
+        // and committing, or lost its partitions meanwhile) finds its step's progress claim taken,
+        // and the orchestrator drops it. A transaction would add three round trips and the commit
+        // markers to every step, and stop no side effect from repeating (a provider call is made
+        // before any commit either way).
+        delivery: 'at-least-once',
         // each step waits on a downstream: this is I/O concurrency, and one slow call holds only its own key
         concurrency: opts.consumer.CONSUMER_CONCURRENCY ?? 256,
         maxInFlight: opts.consumer.CONSUMER_MAX_IN_FLIGHT,
