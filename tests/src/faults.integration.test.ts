@@ -351,11 +351,6 @@ describe('faults: nothing lost, nothing twice', () => {
     const redone = [...perRef.values()].filter((n) => n > 1).length;
     const { figures, problems } = await verifyOutcome(orgId, load.accepted, load.rejected.length);
     const rel = qna.map((r) => Date.parse(r.time) - signalAt).sort((a, b) => a - b);
-    const diagLogs = await withMongo((db) => db.collection('execution_logs').find({ orgId }).toArray());
-    const relOf = (stepId: string) => diagLogs.filter((l) => l.stepId === stepId).map((l) => new Date(l.startedAt).getTime() - signalAt).sort((a, b) => a - b);
-    const acc = load.accepted.map((a) => a.acceptedAt - signalAt).sort((a, b) => a - b);
-    console.log('DIAG accepted', acc.filter((t) => t <= 0).length, acc[0], acc[acc.length - 1]);
-    for (const st of ['trigger', 'agent', 'mood', 'reply']) { const r = relOf(st); console.log('DIAG', st, 'beforeSignal', r.filter((t) => t <= 0).length, 'first', r[0], 'last', r[r.length - 1], 'sample', r.slice(0, 5).join(',')); }
     summary(`SIGTERM ${target}`, { ...figures, inFlightAtSignal, exitMs, agentStepsRedone: redone, qnaTimesVsSignal: `${rel[0]}..${rel[rel.length - 1]} before=${rel.filter((t) => t <= 0).length}` }, Date.now() - started);
 
     expect(inFlightAtSignal, 'agent steps in flight when SIGTERM arrived').toBeGreaterThan(0);
