@@ -15,7 +15,9 @@ const admin = (committed: Record<number, { offset: string; metadata: string | nu
 const message = (offset: number): KafkaMessage => ({ key: Buffer.from('k'), value: Buffer.from('{}'), offset: String(offset), timestamp: '0', attributes: 0, headers: {} }) as KafkaMessage;
 const event = (id: string): AnyEvent => createEvent('trigger.received', { orgId: 'o', eventId: id, data: { triggerType: 'whatsapp', data: {} } });
 
-async function setup(opts: { committed?: Record<number, { offset: string; metadata: string | null }>; fail?: number; stage?: ConstructorParameters<typeof CommitCycle<string>>[0]['stage'] } = {}) {
+async function setup(
+  opts: { committed?: Record<number, { offset: string; metadata: string | null }>; fail?: number; stage?: ConstructorParameters<typeof CommitCycle<string>>[0]['stage']; beforeCommit?: () => Promise<void> } = {},
+) {
   const assignment = new Assignment({ admin: admin(opts.committed ?? { 0: { offset: '0', metadata: null } }), groupId: 'g', onError: (e) => { throw e; } });
   assignment.joined({ [topic]: [0] });
   const owner = (await assignment.get(topic, 0)) as OwnedPartition;
@@ -27,6 +29,7 @@ async function setup(opts: { committed?: Record<number, { offset: string; metada
       connect: async () => undefined,
       disconnect: async () => undefined,
       commit: async (batch) => {
+        await opts.beforeCommit?.();
         if (failures-- > 0) throw new Error('broker away');
         commits.push(batch);
         return undefined;
@@ -109,6 +112,51 @@ describe('CommitCycle', () => {
     cycle.add({ owner, message: message(0), event: event('e'), outcome: ok([{ topic: TOPICS.executionRequested, key: 'x', event: event('late') }]) });
     await cycle.stop();
     expect(commits.flatMap((c) => c.messages)).toEqual([]);
+  });
+
+  it('stages what finished while a commit is in flight, and commits it right after, in order', async () => {
+    const log: string[] = [];
+    let release: () => void = () => undefined;
+    let holds = 1;
+    const { owner, commits, cycle } = await setup({
+      stage: async (messages) => void log.push(`stage ${messages.map((m) => m.event.eventId).join(',')}`),
+      beforeCommit: () => (holds-- > 0 ? new Promise<void>((r) => (release = r)) : Promise.resolve()),
+    });
+    for (const o of [0, 1]) owner.offsets.accept(o);
+    cycle.add({ owner, message: message(0), event: event('a'), outcome: ok([{ topic: TOPICS.executionRequested, key: 'x', event: event('out-a') }], ['a']) });
+    await vi.waitFor(() => expect(log).toEqual(['stage a']));
+    cycle.add({ owner, message: message(1), event: event('b'), outcome: ok([{ topic: TOPICS.executionRequested, key: 'x', event: event('out-b') }], ['b']) });
+    // b is staged while a's commit is still held
+    await vi.waitFor(() => expect(log).toEqual(['stage a', 'stage b']));
+    expect(commits).toHaveLength(0);
+    release();
+    await vi.waitFor(() => expect(commits).toHaveLength(2));
+    const sent = commits.map((c) => c.messages.flatMap((t) => t.messages).map((m) => JSON.parse(String(m.value)).eventId));
+    expect(sent).toEqual([['out-a'], ['out-b']]);
+    expect(commits.map((c) => c.offsets.map((o) => o.offset))).toEqual([['1'], ['2']]);
+    await cycle.stop();
+  });
+
+  it('redoes both cycles, in order, when the commit in flight fails', async () => {
+    const log: string[] = [];
+    let release: () => void = () => undefined;
+    let holds = 1;
+    const { owner, commits, cycle } = await setup({
+      fail: 1,
+      stage: async (messages) => void log.push(`stage ${messages.map((m) => m.event.eventId).join(',')}`),
+      beforeCommit: () => (holds-- > 0 ? new Promise<void>((r) => (release = r)) : Promise.resolve()),
+    });
+    for (const o of [0, 1]) owner.offsets.accept(o);
+    cycle.add({ owner, message: message(0), event: event('a'), outcome: ok([{ topic: TOPICS.executionRequested, key: 'x', event: event('out-a') }], ['a']) });
+    await vi.waitFor(() => expect(log).toEqual(['stage a']));
+    cycle.add({ owner, message: message(1), event: event('b'), outcome: ok([{ topic: TOPICS.executionRequested, key: 'x', event: event('out-b') }], ['b']) });
+    await vi.waitFor(() => expect(log).toEqual(['stage a', 'stage b']));
+    release(); // a's commit fails: a and b are staged again, together, and committed once
+    await vi.waitFor(() => expect(commits).toHaveLength(1), { timeout: 5_000 });
+    expect(log).toEqual(['stage a', 'stage b', 'stage a,b']);
+    expect(commits[0]?.messages.flatMap((t) => t.messages).map((m) => JSON.parse(String(m.value)).eventId)).toEqual(['out-a', 'out-b']);
+    expect(commits[0]?.offsets[0]?.offset).toBe('2');
+    await cycle.stop();
   });
 
   it('skips offsets a previous owner finished, from the committed metadata', async () => {

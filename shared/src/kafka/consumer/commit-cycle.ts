@@ -41,12 +41,26 @@ export interface CommitCycleOptions<R> {
 /** A newer producer with this transactional id exists (another instance with this INSTANCE_ID): this one must stop. */
 const FATAL_ERRORS = new Set(['INVALID_PRODUCER_EPOCH', 'PRODUCER_FENCED', 'TRANSACTIONAL_ID_AUTHORIZATION_FAILED']);
 
+/** A cycle's batch once staged and encoded: what its commit sends, and the offsets it commits. */
+interface Prepared<R> {
+  batch: Finished<R>[];
+  messages: TopicMessages[];
+  points: { owner: OwnedPartition; point: { offset: number; metadata: string } }[];
+  stageMs: number;
+  encodeMs: number;
+}
+
 /**
  * Group commit: one loop that takes every message finished since the last commit, runs the
  * service's commit stage over them, and commits their outputs, dead letters and every partition's
- * offset together; the next cycle starts as soon as this one returns. Outputs are published as soon
- * as their message is done, not when the partition's watermark passes it, so a slow message delays
- * only its own key; the offsets done above the watermark travel in the commit metadata.
+ * offset together. Outputs are published as soon as their message is done, not when the
+ * partition's watermark passes it, so a slow message delays only its own key; the offsets done
+ * above the watermark travel in the commit metadata.
+ *
+ * Cycles overlap by one step: while a commit is in flight, the messages finished meanwhile are
+ * staged and encoded, and their commit starts the moment the previous one returns. Commits stay
+ * one at a time and in order. When a commit fails, both cycles are redone from the stage (a
+ * stage is idempotent: claims and rows taken by the same message go ahead).
  */
 export class CommitCycle<R> {
   private queue: Finished<R>[] = [];
@@ -81,7 +95,37 @@ export class CommitCycle<R> {
 
   private async run(): Promise<void> {
     let failures = 0;
+    /** the commit in flight: resolves with its error, or undefined once committed */
+    let sending: { prepared: Prepared<R>; outcome: Promise<unknown> } | undefined;
+    const failed = async (error: unknown, batches: Finished<R>[][]): Promise<boolean> => {
+      const type = (error as { type?: string }).type;
+      if (type && FATAL_ERRORS.has(type)) {
+        this.opts.onFatal(error);
+        return false;
+      }
+      failures++;
+      const messages = batches.reduce((n, b) => n + b.length, 0);
+      this.opts.logger[failures > 3 ? 'error' : 'warn']({ err: error, failures, messages }, 'commit failed; trying again');
+      // while stopping, a commit that keeps failing is given up: the next owner redoes the messages
+      if (this.stopping && failures > 5) return false;
+      this.queue = [...batches.flat(), ...this.queue];
+      await sleep(backoffDelay(failures, { initialMs: 50, maxMs: 5_000 }));
+      return true;
+    };
     for (;;) {
+      if (sending && this.queue.length === 0) {
+        // wait for the commit in flight, or for new work to stage meanwhile
+        const woken = new Promise<'woken'>((resolve) => (this.wake = () => resolve('woken')));
+        const first = await Promise.race([sending.outcome.then(() => 'committed' as const), woken]);
+        if (first === 'woken') continue;
+        this.wake = undefined;
+        const error = await sending.outcome;
+        const done = sending.prepared;
+        sending = undefined;
+        if (error === undefined) failures = 0;
+        else if (!(await failed(error, [done.batch]))) return;
+        continue;
+      }
       if (this.queue.length === 0 && !this.hasCommitPoints()) {
         if (this.stopping) return;
         await new Promise<void>((resolve) => (this.wake = resolve));
@@ -89,22 +133,29 @@ export class CommitCycle<R> {
       }
       const batch = this.queue;
       this.queue = [];
+      let prepared: Prepared<R> | undefined;
+      let prepareError: unknown;
       try {
-        await this.commit(batch);
-        failures = 0;
+        prepared = await this.prepare(batch, sending?.prepared.points);
       } catch (error) {
-        const type = (error as { type?: string }).type;
-        if (type && FATAL_ERRORS.has(type)) {
-          this.opts.onFatal(error);
-          return;
-        }
-        failures++;
-        this.opts.logger[failures > 3 ? 'error' : 'warn']({ err: error, failures, messages: batch.length }, 'commit failed; trying again');
-        // while stopping, a commit that keeps failing is given up: the next owner redoes the messages
-        if (this.stopping && failures > 5) return;
-        this.queue = batch.concat(this.queue);
-        await sleep(backoffDelay(failures, { initialMs: 50, maxMs: 5_000 }));
+        prepareError = error;
       }
+      if (sending) {
+        const error = await sending.outcome;
+        const previous = sending.prepared;
+        sending = undefined;
+        if (error !== undefined) {
+          if (!(await failed(error, [previous.batch, batch]))) return;
+          continue;
+        }
+        failures = 0;
+      }
+      if (!prepared) {
+        if (!(await failed(prepareError, [batch]))) return;
+        continue;
+      }
+      const started = prepared;
+      sending = { prepared: started, outcome: this.send(started).then(() => undefined, (error: unknown) => error ?? new Error('commit failed')) };
     }
   }
 
@@ -112,7 +163,8 @@ export class CommitCycle<R> {
     return this.opts.assignment.all().some((p) => p.offsets.commitPoint(this.opts.maxMetadataBytes) !== undefined);
   }
 
-  private async commit(batch: Finished<R>[]): Promise<void> {
+  /** Stages and encodes a batch, and takes each partition's commit point (leaving out points the commit in flight already carries). */
+  private async prepare(batch: Finished<R>[], inFlight: Prepared<R>['points'] | undefined): Promise<Prepared<R>> {
     const live = batch.filter((f) => this.opts.assignment.isCurrent(f.owner));
     if (live.length < batch.length) this.opts.logger.info({ dropped: batch.length - live.length }, 'dropped results of partitions this member no longer owns');
 
@@ -164,20 +216,26 @@ export class CommitCycle<R> {
       f.owner.offsets.done(Number(f.message.offset));
     }
 
-    const points: { owner: OwnedPartition; point: { offset: number; metadata: string } }[] = [];
+    const carried = new Map((inFlight ?? []).map(({ owner, point }) => [owner, point]));
+    const points: Prepared<R>['points'] = [];
     for (const owner of this.opts.assignment.all()) {
       const point = owner.offsets.commitPoint(this.opts.maxMetadataBytes);
-      if (point) points.push({ owner, point });
+      const same = carried.get(owner);
+      if (point && !(same && same.offset === point.offset && same.metadata === point.metadata)) points.push({ owner, point });
     }
-    const offsets: OffsetCommit[] = points.map(({ owner, point }) => ({ topic: owner.topic, partition: owner.partition, offset: String(point.offset), metadata: point.metadata || null }));
-    const messages: TopicMessages[] = [...outgoing].map(([topic, list]) => ({ topic, messages: list }));
+    return { batch, messages: [...outgoing].map(([topic, list]) => ({ topic, messages: list })), points, stageMs: t1 - t0, encodeMs: performance.now() - t1 };
+  }
+
+  /** Commits a prepared batch: its messages and offsets in one transaction (or send, then offsets). */
+  private async send(p: Prepared<R>): Promise<void> {
+    const offsets: OffsetCommit[] = p.points.map(({ owner, point }) => ({ topic: owner.topic, partition: owner.partition, offset: String(point.offset), metadata: point.metadata || null }));
     const started = performance.now();
-    const phases = await this.opts.committer.commit({ messages, offsets });
+    const phases = await this.opts.committer.commit({ messages: p.messages, offsets });
     const t2 = performance.now();
     this.opts.metrics.commitDuration.observe((t2 - started) / 1000);
-    this.opts.logger.debug({ messages: batch.length, sent: messages.reduce((n, t) => n + t.messages.length, 0), partitions: offsets.length, stageMs: Math.round(t1 - t0), encodeMs: Math.round(started - t1), commitMs: Math.round(t2 - started), ...phases }, 'commit cycle');
-    for (const { owner, point } of points) owner.offsets.committed(point);
-    this.opts.settled(batch.length);
+    this.opts.logger.debug({ messages: p.batch.length, sent: p.messages.reduce((n, t) => n + t.messages.length, 0), partitions: offsets.length, stageMs: Math.round(p.stageMs), encodeMs: Math.round(p.encodeMs), commitMs: Math.round(t2 - started), ...phases }, 'commit cycle');
+    for (const { owner, point } of p.points) owner.offsets.committed(point);
+    this.opts.settled(p.batch.length);
   }
 
   private async encode(outgoing: Outgoing[]) {
