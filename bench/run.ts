@@ -16,7 +16,7 @@ import { devToken, repoRoot, SERVICE_NAMES, startSystem, type RunningSystem } fr
 import { createKafka, jsonCodec, registryCodec } from '@botwot/shared/kafka';
 import { createLogger } from '@botwot/shared/observability';
 import { BENCH_ORG, BenchApi, slowedSeqsOf } from './bench-api.js';
-import { consumerLag, waitForCaughtUp } from './consumer-lag.js';
+import { waitForCaughtUp } from './consumer-lag.js';
 import { startEventTap } from './event-tap.js';
 import { endPoints, executionFigures } from './execution-figures.js';
 import { runMeasuredLoad } from './measured-load.js';
@@ -95,7 +95,8 @@ async function bench(o: BenchOptions, system: RunningSystem, cleanups: (() => Pr
   await run.load.answered();
   const accepted = run.load.requests.flatMap((r) => (r.outcome?.kind === 'accepted' ? [r.outcome.executionId] : []));
   const left = await tap.waitFor(accepted, o.drainS * 1000, (n) => log(`  ${n} still running`));
-  const lagAfterDrain = await consumerLag(admin, ownGroups);
+  // the tap sees an ending before the log-sink's next cycle has written it: give the groups a moment to settle
+  const lagAfterDrain = await waitForCaughtUp(admin, ownGroups, 15_000);
   await sampler.stop();
 
   const { requests, startMs } = run.load;
