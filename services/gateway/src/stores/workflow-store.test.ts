@@ -22,12 +22,15 @@ function stubModels() {
   return { models, reads, doc };
 }
 
+/** What an execute does: read workflow wf1's latest version, allowing a recent copy. */
+const readForRun = (store: ReturnType<typeof createMongoWorkflowStore>, orgId = 'org1') => store.get(orgId, 'wf1', undefined, 'recent');
+
 describe('workflow store: recent reads', () => {
   it('answers a recent read from the copy the last read left, and a fresh read from the database', async () => {
     const { models, reads } = stubModels();
     const store = createMongoWorkflowStore(models, { recentMs: 60_000 });
-    await store.get('org1', 'wf1', undefined, 'recent');
-    await store.get('org1', 'wf1', undefined, 'recent');
+    await readForRun(store);
+    await readForRun(store);
     expect(reads.workflow).toBe(1);
     await store.get('org1', 'wf1');
     expect(reads.workflow).toBe(2);
@@ -36,9 +39,9 @@ describe('workflow store: recent reads', () => {
   it('forgets the copy when this process archives the workflow', async () => {
     const { models, reads } = stubModels();
     const store = createMongoWorkflowStore(models, { recentMs: 60_000 });
-    await store.get('org1', 'wf1', undefined, 'recent');
+    await readForRun(store);
     await store.archive('org1', 'wf1');
-    const after = await store.get('org1', 'wf1', undefined, 'recent');
+    const after = await readForRun(store);
     expect(reads.workflow).toBe(2);
     expect(after?.workflow.status).toBe('archived');
   });
@@ -46,12 +49,12 @@ describe('workflow store: recent reads', () => {
   it('keeps no copy when recentMs is 0, and none for another org', async () => {
     const { models, reads } = stubModels();
     const off = createMongoWorkflowStore(models, { recentMs: 0 });
-    await off.get('org1', 'wf1', undefined, 'recent');
-    await off.get('org1', 'wf1', undefined, 'recent');
+    await readForRun(off);
+    await readForRun(off);
     expect(reads.workflow).toBe(2);
     const on = createMongoWorkflowStore(models, { recentMs: 60_000 });
-    await on.get('org1', 'wf1', undefined, 'recent');
-    await on.get('org2', 'wf1', undefined, 'recent');
+    await readForRun(on);
+    await readForRun(on, 'org2');
     expect(reads.workflow).toBe(4);
   });
 });

@@ -131,8 +131,8 @@ export function createMongoWorkflowStore(models: Models, opts: { recentMs: numbe
     },
     async get(orgId, id, version, read = 'fresh') {
       const key = recentKey(orgId, id);
-      const hit = read === 'recent' && opts.recentMs > 0 ? recent.get(key) : undefined;
-      if (hit) return version === undefined || version === hit.version ? hit : readWorkflowVersion(models, { orgId, workflowId: id, version }, stepsCache);
+      const hit = read === 'recent' ? recent.get(key) : undefined;
+      if (hit && (version === undefined || version === hit.version)) return hit;
       const found = await readWorkflowVersion(models, { orgId, workflowId: id, ...(version ? { version } : {}) }, stepsCache);
       if (found && version === undefined && opts.recentMs > 0) recent.set(key, found);
       return found;

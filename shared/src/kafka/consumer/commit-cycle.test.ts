@@ -114,47 +114,43 @@ describe('CommitCycle', () => {
     expect(commits.flatMap((c) => c.messages)).toEqual([]);
   });
 
-  it('stages what finished while a commit is in flight, and commits it right after, in order', async () => {
+  /** Message a is committing (held) while message b finishes and is staged; `release` lets a's commit go on. */
+  async function bWhileACommits(opts: { fail?: number } = {}) {
     const log: string[] = [];
     let release: () => void = () => undefined;
     let holds = 1;
-    const { owner, commits, cycle } = await setup({
+    const s = await setup({
+      ...opts,
       stage: async (messages) => void log.push(`stage ${messages.map((m) => m.event.eventId).join(',')}`),
       beforeCommit: () => (holds-- > 0 ? new Promise<void>((r) => (release = r)) : Promise.resolve()),
     });
-    for (const o of [0, 1]) owner.offsets.accept(o);
-    cycle.add({ owner, message: message(0), event: event('a'), outcome: ok([{ topic: TOPICS.executionRequested, key: 'x', event: event('out-a') }], ['a']) });
+    const add = (offset: number, id: string) =>
+      s.cycle.add({ owner: s.owner, message: message(offset), event: event(id), outcome: ok([{ topic: TOPICS.executionRequested, key: 'x', event: event(`out-${id}`) }], [id]) });
+    for (const o of [0, 1]) s.owner.offsets.accept(o);
+    add(0, 'a');
     await vi.waitFor(() => expect(log).toEqual(['stage a']));
-    cycle.add({ owner, message: message(1), event: event('b'), outcome: ok([{ topic: TOPICS.executionRequested, key: 'x', event: event('out-b') }], ['b']) });
-    // b is staged while a's commit is still held
+    add(1, 'b');
     await vi.waitFor(() => expect(log).toEqual(['stage a', 'stage b']));
+    return { ...s, log, release: () => release() };
+  }
+  const sentIds = (batch: CommitBatch | undefined) => batch?.messages.flatMap((t) => t.messages).map((m) => JSON.parse(String(m.value)).eventId);
+
+  it('stages what finished while a commit is in flight, and commits it right after, in order', async () => {
+    const { commits, cycle, release } = await bWhileACommits();
     expect(commits).toHaveLength(0);
     release();
     await vi.waitFor(() => expect(commits).toHaveLength(2));
-    const sent = commits.map((c) => c.messages.flatMap((t) => t.messages).map((m) => JSON.parse(String(m.value)).eventId));
-    expect(sent).toEqual([['out-a'], ['out-b']]);
+    expect(commits.map(sentIds)).toEqual([['out-a'], ['out-b']]);
     expect(commits.map((c) => c.offsets.map((o) => o.offset))).toEqual([['1'], ['2']]);
     await cycle.stop();
   });
 
   it('redoes both cycles, in order, when the commit in flight fails', async () => {
-    const log: string[] = [];
-    let release: () => void = () => undefined;
-    let holds = 1;
-    const { owner, commits, cycle } = await setup({
-      fail: 1,
-      stage: async (messages) => void log.push(`stage ${messages.map((m) => m.event.eventId).join(',')}`),
-      beforeCommit: () => (holds-- > 0 ? new Promise<void>((r) => (release = r)) : Promise.resolve()),
-    });
-    for (const o of [0, 1]) owner.offsets.accept(o);
-    cycle.add({ owner, message: message(0), event: event('a'), outcome: ok([{ topic: TOPICS.executionRequested, key: 'x', event: event('out-a') }], ['a']) });
-    await vi.waitFor(() => expect(log).toEqual(['stage a']));
-    cycle.add({ owner, message: message(1), event: event('b'), outcome: ok([{ topic: TOPICS.executionRequested, key: 'x', event: event('out-b') }], ['b']) });
-    await vi.waitFor(() => expect(log).toEqual(['stage a', 'stage b']));
+    const { commits, cycle, log, release } = await bWhileACommits({ fail: 1 });
     release(); // a's commit fails: a and b are staged again, together, and committed once
     await vi.waitFor(() => expect(commits).toHaveLength(1), { timeout: 5_000 });
     expect(log).toEqual(['stage a', 'stage b', 'stage a,b']);
-    expect(commits[0]?.messages.flatMap((t) => t.messages).map((m) => JSON.parse(String(m.value)).eventId)).toEqual(['out-a', 'out-b']);
+    expect(sentIds(commits[0])).toEqual(['out-a', 'out-b']);
     expect(commits[0]?.offsets[0]?.offset).toBe('2');
     await cycle.stop();
   });
