@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runForwardingSignals } from './hand-over.mjs';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const command = process.argv[2];
@@ -80,10 +81,12 @@ if (stale) {
 say('building (TypeScript, via turbo) ...');
 if (run('npx', ['turbo', 'run', 'build', '--output-logs=errors-only']) !== 0) process.exit(1);
 
+// The hand-over keeps this process as the parent and passes it the signals that stop it.
+const handOver = async (script) => process.exit(await runForwardingSignals(process.execPath, [...script, ...rest], { cwd: repo }));
 if (command === 'start') {
-  process.exit(run(process.execPath, ['--enable-source-maps', 'launcher/dist/start.js', ...rest]));
+  await handOver(['--enable-source-maps', 'launcher/dist/start.js']);
 } else if (command === 'test') {
-  process.exit(run(process.execPath, ['scripts/run-tests.mjs', ...rest]));
+  await handOver(['scripts/run-tests.mjs']);
 } else {
   say(`unknown command ${command}; use start or test`);
   process.exit(2);

@@ -43,6 +43,9 @@ const stop = async (code: number) => {
 };
 process.on('SIGINT', () => void stop(0));
 process.on('SIGTERM', () => void stop(0));
+// A parent stopped outright (SIGKILL) passes on no signal: once orphaned, stop what was started.
+const parent = process.ppid;
+setInterval(() => process.ppid !== parent && void stop(0), 1000).unref();
 
 try {
   system = await startSystem({

@@ -268,6 +268,8 @@ export interface Figures {
   /** WhatsApp requests the stand-in deduplicated by Idempotency-Key (resends after a crash) */
   dedupedResends: number;
   failureCodes: Record<string, number>;
+  /** tries that failed, by error code, in every step (retried or not): what opened a breaker shows here */
+  failedTries: Record<string, number>;
 }
 
 /**
@@ -314,6 +316,7 @@ export async function verifyOutcome(orgId: string, accepted: Accepted[], rejecte
     executions: ids.length, rejectedPosts, completed: 0, failed: 0, duplicateEnds: 0, duplicateStepEvents: 0,
     duplicateLogRows: 0, duplicateDeliveries: 0, dedupedResends: Math.max(0, okRequests - [...deliveriesOf.values()].reduce((a, b) => a + b, 0)),
     failureCodes: {},
+    failedTries: {},
   };
   const rowOf = new Map(rows.map((r) => [String(r._id), r]));
   for (const id of ids) {
@@ -323,6 +326,10 @@ export async function verifyOutcome(orgId: string, accepted: Accepted[], rejecte
     const orders = mine.map((l) => l.stepOrder as number);
     const sent = deliveriesOf.get(id) ?? 0;
     f.duplicateLogRows += orders.length - new Set(orders).size;
+    for (const t of mine.flatMap((l) => (l.tries ?? []) as { ok: boolean; error?: string }[]).filter((t) => !t.ok)) {
+      const code = String(t.error).split(':')[0] as string;
+      f.failedTries[code] = (f.failedTries[code] ?? 0) + 1;
+    }
     f.duplicateDeliveries += Math.max(0, sent - 1);
     f.duplicateEnds += Math.max(0, (ev?.ends.length ?? 0) - 1);
     for (const n of ev?.steps.values() ?? []) f.duplicateStepEvents += Math.max(0, n - 1);

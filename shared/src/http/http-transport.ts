@@ -31,6 +31,11 @@ export interface HttpTransport {
   close(): void;
 }
 
+/** Errors of a kept-alive connection that the other end closed before it read the request. */
+const STALE_CONNECTION = new Set(['ECONNRESET', 'EPIPE']);
+/** One send plus retries on stale pooled connections: each retry takes the next pooled or a new connection. */
+const MAX_SENDS = 4;
+
 /**
  * HTTP(S) over keep-alive agents. It never follows a redirect (a 3xx is handed back as it is),
  * reads at most `maxResponseBytes`, and with `outbound` checks every address a name resolves to
@@ -54,7 +59,7 @@ export function createHttpTransport(opts: { outbound?: { allowPrivate: boolean; 
       const literal = req.url.hostname.replace(/^\[|\]$/g, '');
       if (opts.outbound && isIP(literal) && !addressAllowed(literal, opts.outbound.allowPrivate)) return Promise.reject(new OutboundAddressRefused(literal, literal));
       const body = req.body === undefined ? undefined : Buffer.from(req.body, 'utf8');
-      return new Promise<TransportResponse>((resolve, reject) => {
+      const attempt = (sent: number): Promise<TransportResponse> => new Promise<TransportResponse>((resolve, reject) => {
         const request = (secure ? https : http).request(
           req.url,
           {
@@ -79,9 +84,17 @@ export function createHttpTransport(opts: { outbound?: { allowPrivate: boolean; 
             res.on('error', reject);
           },
         );
-        request.on('error', reject);
+        request.on('error', (error: NodeJS.ErrnoException) => {
+          // A pooled connection reset before any answer: the provider closed it as idle while
+          // this process was busy and had not yet read the close, so it did not take the request.
+          // It goes again on another connection instead of failing the call and counting against
+          // the provider's breaker (calls that change something carry their idempotency key).
+          if (request.reusedSocket && STALE_CONNECTION.has(error.code ?? '') && !req.signal.aborted && sent < MAX_SENDS) resolve(attempt(sent + 1));
+          else reject(error);
+        });
         request.end(body);
       });
+      return attempt(1);
     },
     close() {
       agents['http:'].destroy();
