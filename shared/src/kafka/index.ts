@@ -6,3 +6,4 @@ export * from './handlers.js';
 export * from './publisher.js';
 export * from './split-by-size.js';
 export { decodeMessage } from './consumer/decode.js';
+export { transactionalCommitter } from './consumer/committer.js';

@@ -89,12 +89,20 @@ function createLane(opts: { kafka: Kafka; groupId: string; maxRequestBytes: numb
       allowAutoTopicCreation: false,
       retry: { initialRetryTime: 10, maxRetryTime: 1_000, retries: 30 },
     });
+  // kafkajs takes a transactional producer id at the first transaction, not on connect. Taken on
+  // connect, it fences a former incarnation (one killed mid-transaction) and has the broker abort its
+  // open transaction now: until then the group's offsets stay unstable, this consumer cannot read
+  // them, and its first transaction would wait for the transaction timeout (60 s).
+  const start = async (p: Producer) => {
+    await p.connect();
+    await (await p.transaction()).abort();
+  };
   let producer = create();
   /** set when a failed commit or abort left the producer's transaction in a state it cannot leave */
   let broken = false;
 
   return {
-    connect: () => producer.connect(),
+    connect: () => start(producer),
     disconnect: () => producer.disconnect(),
     async commit(batch) {
       if (batch.messages.length === 0 && batch.offsets.length === 0) return;
@@ -103,7 +111,7 @@ function createLane(opts: { kafka: Kafka; groupId: string; maxRequestBytes: numb
         // aborts whatever the stuck one left open, and fences it.
         await producer.disconnect().catch(() => undefined);
         producer = create();
-        await producer.connect();
+        await start(producer);
         broken = false;
       }
       let tx: Awaited<ReturnType<Producer['transaction']>>;
