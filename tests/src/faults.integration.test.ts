@@ -115,7 +115,7 @@ describe('faults: nothing lost, nothing twice', () => {
     return figures;
   }
 
-  for (const target of ['orchestrator', 'orchestrator', 'orchestrator', 'orchestrator', 'orchestrator']) {
+  for (const target of ['gateway', 'orchestrator', 'agent-runner', 'utility-runner', 'action-runner', 'log-sink']) {
     it(`SIGKILL ${target} mid-run and restart it: every execution ends once, no duplicate logs or messages`, async () => {
       const started = Date.now();
       const { load, orgId, killAt, downMs } = await killMidRun(target, `kill-${target}`);
