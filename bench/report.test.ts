@@ -28,6 +28,7 @@ const report = (over: Partial<RunReport> = {}): RunReport => ({
     afterDrain: [{ groupId: 'log-sink', lag: 0, behindPartitions: 0, maxPartitionLag: 0, topics: ['workflow.execution.events'] }],
   },
   commits: [{ service: 'orchestrator', commits: 500, commitSeconds: 5, consumed: 2_000, fetches: 1_000 }],
+  hops: [{ name: 'end to end (request sent → completedAt)', latency: summarize([200, 300]) }],
   reads: { rate: 5, figures: [{ name: 'one execution', latency: summarize([4, 5, 6]), statuses: { '200': 48, '0': 2 }, notReady: 1, skippedAtBound: 0 }] },
   clientLoopDelayMs: { p99: 12, max: 40 },
   tapInvalid: 0,
@@ -74,6 +75,12 @@ describe('renderReport', () => {
   it('gives each service\'s commit cycles per second, messages per commit, mean commit time and fetches', () => {
     expect(md).toContain('| orchestrator | 50.0 | 4.0 | 10.0 | 100.0 | 2.0 |');
     expect(renderReport(report({ commits: [] }))).not.toContain('Commit cycles');
+  });
+
+  it('says where the time went when the recorded times could be read', () => {
+    expect(md).toContain('**Where the time goes**: 2 of the window');
+    expect(md).toContain('| end to end (request sent → completedAt) | 2 | 200 | 300 | 300 | 300 |');
+    expect(renderReport(report({ hops: [] }))).not.toContain('Where the time goes');
   });
 
   it('adds the latency without slowed calls when the slow knob was on', () => {

@@ -5,6 +5,7 @@
 import type { CommitRow } from './commit-cycles.js';
 import type { GroupLag } from './consumer-lag.js';
 import type { ExecutionFigures } from './execution-figures.js';
+import type { Hop } from './hops.js';
 import type { LatencySummary } from './percentiles.js';
 import type { ReadFigures } from './read-sampler.js';
 import type { RunContext } from './run-context.js';
@@ -28,6 +29,8 @@ export interface RunReport {
   lag: { atLoadEnd: GroupLag[]; afterDrain: GroupLag[] };
   /** each service's commit cycles in the window (empty when its metrics could not be read) */
   commits: CommitRow[];
+  /** where the time of a sample of the window's executions went (empty when it could not be read) */
+  hops: Hop[];
   reads: { rate: number; figures: ReadFigures[] };
   /** the benchmark process's event-loop delay during the window: a busy client delays its own sends and reads */
   clientLoopDelayMs: { p99: number; max: number };
@@ -122,6 +125,16 @@ export function renderReport(r: RunReport): string {
     latencyRow('executions sent in the window', e.latency),
     ...(e.latencyNotSlowed ? [latencyRow(`without a slowed BotCore call (${int(e.slowedExecutions)} had one)`, e.latencyNotSlowed)] : []),
     '',
+    ...(r.hops.length
+      ? [
+          `**Where the time goes**: ${int(r.hops[r.hops.length - 1]?.latency.count ?? 0)} of the window's executions, cut at the times the engine records (the answer, startedAt, each step log's startedAt and completedAt, completedAt); each hop's percentiles are its own, so they do not add up to the end-to-end ones.`,
+          '',
+          '| hop, ms | executions | p50 | p90 | p99 | max |',
+          '|---|--:|--:|--:|--:|--:|',
+          ...r.hops.map((h) => latencyRow(h.name, h.latency)),
+          '',
+        ]
+      : []),
     `**Processes**: CPU over the measured window (utime + stime from /proc, children included), per execution ended in it; RSS the largest sampled, children added (shared pages count once per process).`,
     '',
     ...cpuTable(r),

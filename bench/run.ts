@@ -19,6 +19,7 @@ import { BENCH_ORG, BenchApi, slowedSeqsOf } from './bench-api.js';
 import { waitForCaughtUp } from './consumer-lag.js';
 import { startEventTap } from './event-tap.js';
 import { endPoints, executionFigures } from './execution-figures.js';
+import { hopBreakdown, timesOfWindow } from './hops.js';
 import { runMeasuredLoad } from './measured-load.js';
 import { describeOptions, parseBenchOptions, usage, type BenchOptions } from './options.js';
 import { renderPlot } from './plot-svg.js';
@@ -100,6 +101,10 @@ async function bench(o: BenchOptions, system: RunningSystem, cleanups: (() => Pr
   await sampler.stop();
 
   const { requests, startMs } = run.load;
+  const hops = await timesOfWindow(system.mongoUrl, requests, tap.ended, run.window).then(hopBreakdown, (error: unknown) => {
+    log(`could not read the executions' recorded times: ${(error as Error).message}`);
+    return [];
+  });
   const executions = executionFigures({ requests, ended: tap.ended, window: run.window, slowedSeqs: o.slowShare > 0 ? slowedSeqsOf(system.standIns.botcore.slowRequests()) : undefined });
   const cpu = cpuBetween(run.cpuStart, run.cpuEnd, units.ticksPerSecond);
   const rss = sampler.maxRssBytes();
@@ -126,6 +131,7 @@ async function bench(o: BenchOptions, system: RunningSystem, cleanups: (() => Pr
     },
     lag: { atLoadEnd: run.lagAtLoadEnd, afterDrain: lagAfterDrain },
     commits: run.commits,
+    hops,
     reads: { rate: o.readRate, figures: run.reads },
     clientLoopDelayMs: run.clientLoopDelayMs,
     tapInvalid: tap.invalid,
