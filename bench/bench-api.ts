@@ -2,6 +2,7 @@
  * The gateway's REST API as the benchmark calls it: the four-step workflow it runs, execute, and the
  * two reads it times.
  */
+import { createHttpClient, type HttpClient } from './http-client.js';
 import type { SendOutcome } from './load-generator.js';
 
 export const BENCH_ORG = 'org-bench';
@@ -43,6 +44,14 @@ export function slowedSeqsOf(slowRequests: readonly { body: unknown }[]): Set<nu
   return seqs;
 }
 
+const parsed = (text: string): unknown => {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+};
+
 export interface ReadResult {
   status: number;
   ms: number;
@@ -50,24 +59,21 @@ export interface ReadResult {
 
 export class BenchApi {
   private readonly headers: Record<string, string>;
+  private readonly http: HttpClient;
 
-  constructor(
-    private readonly baseUrl: string,
-    token: string,
-  ) {
+  constructor(baseUrl: string, token: string) {
     this.headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+    this.http = createHttpClient(baseUrl);
+  }
+
+  close(): void {
+    this.http.close();
   }
 
   private async json<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const res = await fetch(`${this.baseUrl}${path}`, {
-      method,
-      headers: this.headers,
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      signal: AbortSignal.timeout(120_000),
-    });
-    const text = await res.text();
-    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text.slice(0, 300)}`);
-    return JSON.parse(text) as T;
+    const res = await this.http.request(method, path, { headers: this.headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }), timeoutMs: 120_000 });
+    if (res.status < 200 || res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${res.body.slice(0, 300)}`);
+    return JSON.parse(res.body) as T;
   }
 
   /** The bench workflow: with `reuse`, the one an earlier run created (so its stored executions count), else a new one. */
@@ -96,13 +102,8 @@ export class BenchApi {
   /** POST /workFlow/:id/execute; never throws: the outcome says what happened. */
   async execute(workflowId: string, tag: string, timeoutMs: number): Promise<SendOutcome> {
     try {
-      const res = await fetch(`${this.baseUrl}/workFlow/${workflowId}/execute`, {
-        method: 'POST',
-        headers: this.headers,
-        body: JSON.stringify({ triggerData: benchMessage(tag) }),
-        signal: AbortSignal.timeout(timeoutMs),
-      });
-      const body = (await res.json().catch(() => undefined)) as { executionId?: string; error?: { code?: string } } | undefined;
+      const res = await this.http.request('POST', `/workFlow/${workflowId}/execute`, { headers: this.headers, body: JSON.stringify({ triggerData: benchMessage(tag) }), timeoutMs });
+      const body = parsed(res.body) as { executionId?: string; error?: { code?: string } } | undefined;
       if (res.status === 202 && body?.executionId) return { kind: 'accepted', executionId: body.executionId };
       return { kind: 'refused', status: res.status, code: body?.error?.code };
     } catch (e) {
@@ -114,8 +115,7 @@ export class BenchApi {
   async timedGet(path: string, timeoutMs: number): Promise<ReadResult> {
     const t0 = performance.now();
     try {
-      const res = await fetch(`${this.baseUrl}${path}`, { headers: this.headers, signal: AbortSignal.timeout(timeoutMs) });
-      await res.arrayBuffer();
+      const res = await this.http.request('GET', path, { headers: this.headers, timeoutMs });
       return { status: res.status, ms: performance.now() - t0 };
     } catch {
       return { status: 0, ms: performance.now() - t0 };

@@ -56,6 +56,7 @@ async function bench(o: BenchOptions, system: RunningSystem, cleanups: (() => Pr
 
   const token = await devToken({ orgId: BENCH_ORG, userId: 'user-bench', secret: system.jwtSecret, issuer: system.jwtIssuer, audience: system.jwtAudience });
   const api = new BenchApi(system.gatewayUrl, token);
+  cleanups.push(async () => api.close());
   const workflow = await api.benchWorkflow(o.reuse);
   log(`workflow ${workflow.id}${workflow.reused ? ' (from an earlier run)' : ''}`);
 
