@@ -1,6 +1,5 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { ChannelOwners } from '@botwot/shared/db';
-import { bodyLimit } from 'hono/body-limit';
 import { createMiddleware } from 'hono/factory';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
@@ -9,6 +8,7 @@ import { mountDocsPage } from './api/docs-page.js';
 import { openApiDocument, registerPlainRoutes } from './api/document.js';
 import { createRouter } from './api/openapi.js';
 import { createAuth, type AuthEnv, type AuthSettings, type RequestEnv } from './auth.js';
+import { bodyReader, hasBody } from './body.js';
 import { ApiError, errorResponse } from './errors.js';
 import type { OrgLimiter } from './limits/org-limiter.js';
 import { routeClassOf } from './limits/route-class.js';
@@ -78,20 +78,21 @@ export function createApp(deps: AppDeps): OpenAPIHono<RequestEnv> {
   const tooLarge = () => new ApiError(413, 'PAYLOAD_TOO_LARGE', `request body is larger than ${deps.bodyLimitBytes} bytes`, undefined, { Connection: 'close' });
   const auth = createAuth(deps.auth);
   const limits = orgLimits(deps.limits);
+  const body = bodyReader({ maxSize: deps.bodyLimitBytes, tooLarge });
   const guarded = () => {
     const api = createRouter<AuthEnv>();
-    api.use('*', bodyLimit({ maxSize: deps.bodyLimitBytes, onError: () => { throw tooLarge(); } }));
+    api.use('*', body.checkDeclared);
     api.use('*', auth);
     api.use('*', limits);
     // A body sent as anything but JSON would otherwise read as `{}` and, say, retry from the start.
     api.use('*', async (c, next) => {
-      const hasBody = c.req.header('content-length') !== undefined ? c.req.header('content-length') !== '0' : c.req.header('transfer-encoding') !== undefined;
       const type = c.req.header('content-type') ?? '';
-      if (hasBody && !/^application\/(?:[\w.+-]+\+)?json\b/i.test(type)) {
+      if (hasBody(c) && !/^application\/(?:[\w.+-]+\+)?json\b/i.test(type)) {
         throw new ApiError(415, 'UNSUPPORTED_MEDIA_TYPE', 'send the body as application/json');
       }
       await next();
     });
+    api.use('*', body.read);
     return api;
   };
 
