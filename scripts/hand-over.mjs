@@ -7,14 +7,25 @@ import os from 'node:os';
 
 const FORWARDED = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
-/** Resolves with the child's exit code (128 + the signal's number when a signal ended it). */
+/**
+ * Resolves with the child's exit code (128 + the signal's number when a signal ended it). A parent
+ * that dies without passing a signal on (npm's `sh -c` does, on SIGTERM) leaves this process
+ * orphaned: the child is then asked to stop with SIGTERM.
+ */
 export function runForwardingSignals(cmd, args, opts = {}) {
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, args, { stdio: 'inherit', ...opts });
     const forward = (signal) => child.kill(signal);
     for (const signal of FORWARDED) process.on(signal, forward);
+    const parent = process.ppid;
+    const orphanWatch = setInterval(() => {
+      if (process.ppid === parent) return;
+      clearInterval(orphanWatch);
+      forward('SIGTERM');
+    }, 500);
     child.on('error', reject);
     child.on('exit', (code, signal) => {
+      clearInterval(orphanWatch);
       for (const s of FORWARDED) process.off(s, forward);
       resolve(code ?? 128 + (os.constants.signals[signal] ?? 0));
     });
