@@ -45,6 +45,8 @@ export function bodyReader(opts: { maxSize: number; tooLarge: () => Error }): { 
 
 /** The whole body as text, or undefined once it passes `max` bytes (the rest is left unread). */
 function readText(incoming: IncomingMessage, max: number): Promise<string | undefined> {
+  // a client gone before the middleware ran: its 'close' has passed, and would not come again
+  if (incoming.destroyed) return Promise.reject(new Error('the client closed the request before its body ended'));
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
