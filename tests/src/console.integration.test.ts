@@ -230,8 +230,16 @@ describe('the console in a real browser', () => {
     await page.selectOption('select[name=status]', 'failed');
     await page.waitForURL(/status=failed/);
     const row = page.locator(`tr[data-execution-id="${failedId}"][data-status="failed"]`);
-    await row.waitFor(WAIT);
-    expect(await page.locator('tr[data-execution-id]').count()).toBe(1);
+    // the filtered list, not the unfiltered one still shown while it loads (it holds the row too):
+    // exactly one row, this one
+    await page.waitForFunction(
+      (id) => {
+        const rows = document.querySelectorAll('tr[data-execution-id]');
+        return rows.length === 1 && rows[0]?.getAttribute('data-execution-id') === id;
+      },
+      failedId,
+      WAIT,
+    );
     await row.locator('a', { hasText: 'approved' }).click();
     const failure = page.locator('section.execution > .failure[data-error-code="UPSTREAM_400"]');
     await failure.waitFor(WAIT);
