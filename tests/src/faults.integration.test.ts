@@ -322,12 +322,19 @@ describe('faults: nothing lost, nothing twice', () => {
     // some are in flight when the signal comes (checked afterwards: inFlightAtSignal).
     const first = await runLoad(api, workflowId, { count: EXECUTIONS / 2, concurrency: CONCURRENCY, tag: 'sigterm' });
     await waitUntil('BotCore to answer agent calls', 120_000, async () => ((await qnaOf()).length > 0 ? { done: undefined } : { progress: 'none yet' }));
+    const answeredBefore = (await qnaOf()).length;
     const second = await runLoad(api, workflowId, {
       count: EXECUTIONS / 2,
       concurrency: 2,
       tag: 'sigterm',
       onAccepted: (n) => {
-        if (!strike && n >= EXECUTIONS / 8) strike = hit();
+        // strike once the trickle's agent calls reach BotCore (the journal lists a call when it is
+        // answered): the runner may still be working through the first half when the count is reached
+        if (!strike && n >= EXECUTIONS / 8) {
+          strike = waitUntil('agent calls of the trickle to reach BotCore', 60_000, async () =>
+            (await qnaOf()).length >= answeredBefore + 4 ? { done: undefined } : { progress: 'not yet' },
+          ).then(hit);
+        }
       },
     });
     const load: LoadResult = { accepted: [...first.accepted, ...second.accepted], rejected: [...first.rejected, ...second.rejected] };
