@@ -147,7 +147,7 @@ describe('executions API', () => {
       // The BotCore stand-in holds an answer for as long as a [delay:ms] marker in the question says.
       const id = await create('slow', [
         trigger('think'),
-        { stepId: 'think', stepType: 'agent', config: { agentType: 'conversational', inputText: 'slowly [delay:4000] {{message_text}}' }, nextStepId: 'reply' },
+        { stepId: 'think', stepType: 'agent', config: { agentType: 'conversational', inputText: 'slowly [delay:8000] {{message_text}}' }, nextStepId: 'reply' },
         reply('{{agent_response}}'),
       ]);
       const started = await a.post(`/workFlow/${id}/execute?wait=0.2`, { triggerData: { phone_number: phone, message_text: 'hello' } });

@@ -112,12 +112,16 @@ describe('security: fair limits', () => {
     const onB = await at(r2, v);
     const slow = [
       { stepId: 't', stepType: 'trigger', config: { triggerType: 'whatsapp' }, nextStepId: 'slow' },
-      { stepId: 'slow', stepType: 'agent', config: { agentType: 'conversational', inputText: `[delay:4000] hold ${run}` }, nextStepId: 'w' },
+      { stepId: 'slow', stepType: 'agent', config: { agentType: 'conversational', inputText: `[delay:9000] hold ${run}` }, nextStepId: 'slower' },
+      { stepId: 'slower', stepType: 'agent', config: { agentType: 'conversational', inputText: `[delay:9000] hold on ${run}` }, nextStepId: 'w' },
       { stepId: 'w', stepType: 'action', config: { actionType: 'send_whatsapp', messageTemplate: 'done' } },
     ];
     const id = (await onA.post('/workFlow', { name: 'slow', steps: slow })).body.id as string;
-    const waiting = [onA.post(`/workFlow/${id}/execute?wait=30`, { triggerData: { phone_number: '+919800000072' } }), onA.post(`/workFlow/${id}/execute?wait=30`, { triggerData: { phone_number: '+919800000072' } })];
+    // two agent calls of 9 s each (a call may take 10 s) hold each run 18 s, far longer than the replicas take to sync
+    const answered: number[] = [];
+    const waiting = [0, 1].map((i) => onA.post(`/workFlow/${id}/execute?wait=30`, { triggerData: { phone_number: '+919800000072' } }).then((r) => (answered.push(i), r)));
     await synced((r) => r.waits.some((x) => x.o === v && x.n === 2));
+    expect(answered, 'both waiters still held when the third one asks').toEqual([]);
 
     expect429(await onB.post(`/workFlow/${id}/execute?wait=30`, { triggerData: { phone_number: '+919800000072' } }), 'WAIT_LIMITED', 'a third ?wait on replica b');
     const unwaited = await onB.post(`/workFlow/${id}/execute`, { triggerData: { phone_number: '+919800000072' } });
