@@ -8,14 +8,15 @@ import { createAgentNodes } from './nodes/index.js';
 /** Composition root: runs agent steps (conversational, decision, reasoning) against BotCore. */
 const config = readConfig();
 const rt = await createKafkaRuntime('agent-runner', config);
-const { botcore, close } = createBotCoreFromSettings({ baseUrl: config.BOT_SERVICE_URL, ...breakerSettingsFrom(config, 'BOTCORE') }, rt);
 
 await startRunner({
   rt,
   category: 'agent',
-  executors: createAgentNodes({ botcore, decisionAgentUuid: config.DECISION_AGENT_UUID }),
+  open: async () => {
+    const { botcore, close } = createBotCoreFromSettings({ baseUrl: config.BOT_SERVICE_URL, ...breakerSettingsFrom(config, 'BOTCORE') }, rt);
+    return { executors: createAgentNodes({ botcore, decisionAgentUuid: config.DECISION_AGENT_UUID }), close: async () => close() };
+  },
   opsPort: config.OPS_PORT,
   shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
   consumer: config,
-  onStop: async () => close(),
 });

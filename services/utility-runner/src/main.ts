@@ -8,14 +8,15 @@ import { createUtilityNodes } from './nodes/index.js';
 /** Composition root: runs utility steps (text_gen, sentiment, intent, vulnerability, reason, custom) against BotCore. */
 const config = readConfig();
 const rt = await createKafkaRuntime('utility-runner', config);
-const { botcore, close } = createBotCoreFromSettings({ baseUrl: config.BOT_SERVICE_URL, ...breakerSettingsFrom(config, 'BOTCORE') }, rt);
 
 await startRunner({
   rt,
   category: 'utility',
-  executors: createUtilityNodes({ botcore, defaultTemperature: config.TEXT_GEN_DEFAULT_TEMPERATURE }),
+  open: async () => {
+    const { botcore, close } = createBotCoreFromSettings({ baseUrl: config.BOT_SERVICE_URL, ...breakerSettingsFrom(config, 'BOTCORE') }, rt);
+    return { executors: createUtilityNodes({ botcore, defaultTemperature: config.TEXT_GEN_DEFAULT_TEMPERATURE }), close: async () => close() };
+  },
   opsPort: config.OPS_PORT,
   shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
   consumer: config,
-  onStop: async () => close(),
 });

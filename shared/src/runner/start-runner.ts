@@ -4,31 +4,41 @@ import { startOpsServer } from '../observability/index.js';
 import { runService, stopInReverse, type KafkaRuntime } from '../service/index.js';
 import { createStepCommandHandler, type NodeExecutors } from './step-runner.js';
 
+/** What a runner's steps need, opened when the service starts and closed after its consumer stops. */
+export interface RunnerParts {
+  executors: NodeExecutors;
+  /** dependencies besides Kafka that readiness reports (e.g. `mongo`) */
+  checks?: Record<string, () => Promise<boolean>>;
+  /** closes clients such as breakers and connections */
+  close?: () => Promise<void>;
+}
+
 /**
- * Runs a step runner: consumes its category's command topic, runs each step through the given
- * executors, publishes the results (idempotent producer, acks=all), then commits the offsets.
+ * Runs a step runner: consumes its category's command topic, runs each step through the
+ * executors that `open` gives, publishes the results (idempotent producer, acks=all), then commits
+ * the offsets. `open` runs inside the service's start: a dependency that is not up fails the start,
+ * and the supervisor starts the runner again.
  */
 export async function startRunner(opts: {
   rt: KafkaRuntime;
   category: RunnerCategory;
-  executors: NodeExecutors;
+  open: () => Promise<RunnerParts>;
   opsPort: number;
   shutdownTimeoutMs: number;
   /** consumer settings from the service's config */
   consumer: { CONSUMER_CONCURRENCY?: number | undefined; CONSUMER_MAX_IN_FLIGHT: number; KAFKA_MAX_MESSAGE_BYTES: number };
-  /** stops clients such as breakers after the consumer has stopped */
-  onStop?: () => Promise<void>;
 }): Promise<void> {
   const { rt } = opts;
   await runService({
     logger: rt.logger,
     shutdownTimeoutMs: opts.shutdownTimeoutMs,
     start: async () => {
+      const parts = await opts.open();
       const consumer = await runConsumer({
         ...rt,
         groupId: `${opts.category}-runner`,
         topics: [commandTopic(opts.category)],
-        handlers: { 'step.command': createStepCommandHandler({ executors: opts.executors, metrics: rt.metrics, maxOutputBytes: opts.consumer.KAFKA_MAX_MESSAGE_BYTES }) },
+        handlers: { 'step.command': createStepCommandHandler({ executors: parts.executors, metrics: rt.metrics, maxOutputBytes: opts.consumer.KAFKA_MAX_MESSAGE_BYTES }) },
         // At least once, not in a transaction: a result sent again (the runner died between sending
         // and committing, or lost its partitions meanwhile) finds its step's progress claim taken,
         // and the orchestrator drops it. A transaction would add three round trips and the commit
@@ -40,12 +50,16 @@ export async function startRunner(opts: {
         maxInFlight: opts.consumer.CONSUMER_MAX_IN_FLIGHT,
         maxMessageBytes: opts.consumer.KAFKA_MAX_MESSAGE_BYTES,
       });
+      const checks = Object.entries(parts.checks ?? {});
       const ops = await startOpsServer(opts.opsPort, {
         metrics: rt.metrics,
-        readiness: async () => ({ kafka: consumer.isRunning() && (await kafkaReachable(rt.admin)) }),
+        readiness: async () => {
+          const results = await Promise.all(checks.map(async ([name, check]) => [name, await check()] as const));
+          return { kafka: consumer.isRunning() && (await kafkaReachable(rt.admin)), ...Object.fromEntries(results) };
+        },
       });
       rt.logger.info({ opsPort: ops.port }, 'ops endpoints listening');
-      return stopInReverse(rt.logger, () => rt.admin.disconnect(), opts.onStop ?? (async () => undefined), consumer, () => ops.close());
+      return stopInReverse(rt.logger, () => rt.admin.disconnect(), parts.close ?? (async () => undefined), consumer, () => ops.close());
     },
   });
 }
