@@ -119,7 +119,12 @@ describe('security: fair limits', () => {
     const id = (await onA.post('/workFlow', { name: 'slow', steps: slow })).body.id as string;
     // two agent calls of 9 s each (a call may take 10 s) hold each run 18 s, far longer than the replicas take to sync
     const answered: number[] = [];
-    const waiting = [0, 1].map((i) => onA.post(`/workFlow/${id}/execute?wait=30`, { triggerData: { phone_number: '+919800000072' } }).then((r) => (answered.push(i), r)));
+    const wait = async (i: number) => {
+      const res = await onA.post(`/workFlow/${id}/execute?wait=30`, { triggerData: { phone_number: '+919800000072' } });
+      answered.push(i);
+      return res;
+    };
+    const waiting = [wait(0), wait(1)];
     await synced((r) => r.waits.some((x) => x.o === v && x.n === 2));
     expect(answered, 'both waiters still held when the third one asks').toEqual([]);
 
