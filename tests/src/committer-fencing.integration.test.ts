@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { transactionalCommitter } from '@botwot/shared/kafka';
+import { eventually } from './api-client.js';
 
 /**
  * A consumer killed in the middle of a transaction leaves it open on the broker, and the group's
@@ -49,6 +50,36 @@ describe('a transactional committer after its former incarnation died mid-transa
       expect(seen).toEqual([]);
     } finally {
       await committer.disconnect();
+    }
+  });
+
+  it("refuses the offsets of a member the group has moved on from (KIP-447), and commits the current member's", async () => {
+    const run = randomUUID().slice(0, 8);
+    const topic = `generations-${run}`;
+    const groupId = `generations-group-${run}`;
+    await admin.connect();
+    await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
+    // a member of the group, as the consumer runtime is: its join gives the generation and member id
+    const member = kafka(5).consumer({ groupId });
+    const joined = new Promise<{ generationId: number; memberId: string }>((resolve) => member.on(member.events.GROUP_JOIN, (e) => resolve({ generationId: (e.payload as unknown as { generationId: number }).generationId, memberId: e.payload.memberId })));
+    await member.connect();
+    await member.subscribe({ topic, fromBeginning: true });
+    await member.run({ eachMessage: async () => undefined });
+    const current = await joined;
+    let membership = { generationId: current.generationId - 1, memberId: current.memberId };
+    const committer = transactionalCommitter({ kafka: kafka(2), transactionalId: `${groupId}.replica-1`, groupId, maxRequestBytes: 1_000_000, membership: () => membership });
+    await committer.connect();
+    const commitAt = (offset: string) => committer.begin({ messages: [{ topic, messages: [{ key: 'k', value: `at ${offset}` }] }], offsets: [{ topic, partition: 0, offset, metadata: null }] }).finish();
+    try {
+      await expect(commitAt('1')).rejects.toThrow(/generation/i);
+      membership = current;
+      await commitAt('2');
+      // stable once the broker has written the commit's markers, a moment after the commit returns
+      const offsets = await eventually(async () => (await admin.fetchOffsets({ groupId, topics: [topic], requireStable: true }))[0], { what: 'stable offsets', timeoutMs: 10_000 });
+      expect(offsets.partitions).toEqual([{ partition: 0, offset: '2', metadata: null }]);
+    } finally {
+      await committer.disconnect();
+      await member.disconnect();
     }
   });
 });

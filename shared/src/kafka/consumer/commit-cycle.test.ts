@@ -22,17 +22,32 @@ async function setup(
   assignment.joined({ [topic]: [0] });
   const owner = (await assignment.get(topic, 0)) as OwnedPartition;
   const commits: CommitBatch[] = [];
+  /** what happened to each commit begun, by the ids of the events it sends */
+  const begun: { ids: string[]; end?: 'finished' | 'failed' | 'abandoned' }[] = [];
   let failures = opts.fail ?? 0;
   const settled = vi.fn();
   const cycle = new CommitCycle<string>({
     committer: {
       connect: async () => undefined,
       disconnect: async () => undefined,
-      commit: async (batch) => {
-        await opts.beforeCommit?.();
-        if (failures-- > 0) throw new Error('broker away');
-        commits.push(batch);
-        return undefined;
+      begin: (batch) => {
+        const entry: (typeof begun)[number] = { ids: sentIds(batch) ?? [] };
+        begun.push(entry);
+        return {
+          finish: async () => {
+            await opts.beforeCommit?.();
+            if (failures-- > 0) {
+              entry.end = 'failed';
+              throw new Error('broker away');
+            }
+            entry.end = 'finished';
+            commits.push(batch);
+            return undefined;
+          },
+          abandon: async () => {
+            entry.end = 'abandoned';
+          },
+        };
       },
     },
     assignment,
@@ -47,9 +62,10 @@ async function setup(
     onFatal: (e) => { throw e; },
   });
   cycle.start();
-  return { assignment, owner, commits, cycle, settled };
+  return { assignment, owner, commits, begun, cycle, settled };
 }
 
+const sentIds = (batch: CommitBatch | undefined): string[] | undefined => batch?.messages.flatMap((t) => t.messages).map((m) => JSON.parse(String(m.value)).eventId);
 const ok = (outgoing: { topic: string; key: string; event: AnyEvent }[] = [], records: string[] = []) => ({ kind: 'ok' as const, outgoing: outgoing as never, records });
 
 describe('CommitCycle', () => {
@@ -133,11 +149,12 @@ describe('CommitCycle', () => {
     await vi.waitFor(() => expect(log).toEqual(['stage a', 'stage b']));
     return { ...s, log, release: () => release() };
   }
-  const sentIds = (batch: CommitBatch | undefined) => batch?.messages.flatMap((t) => t.messages).map((m) => JSON.parse(String(m.value)).eventId);
 
   it('stages what finished while a commit is in flight, and commits it right after, in order', async () => {
-    const { commits, cycle, release } = await bWhileACommits();
+    const { commits, begun, cycle, release } = await bWhileACommits();
     expect(commits).toHaveLength(0);
+    // b's commit is begun (its transaction opened) while a's is still in flight
+    await vi.waitFor(() => expect(begun).toEqual([{ ids: ['out-a'] }, { ids: ['out-b'] }]));
     release();
     await vi.waitFor(() => expect(commits).toHaveLength(2));
     expect(commits.map(sentIds)).toEqual([['out-a'], ['out-b']]);
@@ -146,9 +163,14 @@ describe('CommitCycle', () => {
   });
 
   it('redoes both cycles, in order, when the commit in flight fails', async () => {
-    const { commits, cycle, log, release } = await bWhileACommits({ fail: 1 });
-    release(); // a's commit fails: a and b are staged again, together, and committed once
+    const { commits, begun, cycle, log, release } = await bWhileACommits({ fail: 1 });
+    release(); // a's commit fails: b's begun commit is given up; a and b are staged again, together, and committed once
     await vi.waitFor(() => expect(commits).toHaveLength(1), { timeout: 5_000 });
+    expect(begun).toEqual([
+      { ids: ['out-a'], end: 'failed' },
+      { ids: ['out-b'], end: 'abandoned' },
+      { ids: ['out-a', 'out-b'], end: 'finished' },
+    ]);
     expect(log).toEqual(['stage a', 'stage b', 'stage a,b']);
     expect(sentIds(commits[0])).toEqual(['out-a', 'out-b']);
     expect(commits[0]?.offsets[0]?.offset).toBe('2');

@@ -9,7 +9,7 @@ import type { CommitStage, StagedMessage } from '../handlers.js';
 import type { Outgoing } from '../publisher.js';
 import type { Assignment, OwnedPartition } from './assignment.js';
 import { messageSize, type TopicMessages } from '../split-by-size.js';
-import type { Committer, OffsetCommit } from './committer.js';
+import type { CommitBatch, Committer, OffsetCommit, PendingCommit } from './committer.js';
 import type { DeadLetterCause, Outcome } from './handle-with-retry.js';
 
 /** A message whose handling is over, waiting for the next commit. */
@@ -41,6 +41,11 @@ export interface CommitCycleOptions<R> {
 /** A newer producer with this transactional id exists (another instance with this INSTANCE_ID): this one must stop. */
 const FATAL_ERRORS = new Set(['INVALID_PRODUCER_EPOCH', 'PRODUCER_FENCED', 'TRANSACTIONAL_ID_AUTHORIZATION_FAILED']);
 
+function commitBatchOf(p: Prepared<unknown>): CommitBatch {
+  const offsets: OffsetCommit[] = p.points.map(({ owner, point }) => ({ topic: owner.topic, partition: owner.partition, offset: String(point.offset), metadata: point.metadata || null }));
+  return { messages: p.messages, offsets };
+}
+
 /** A cycle's batch once staged and encoded: what its commit sends, and the offsets it commits. */
 interface Prepared<R> {
   batch: Finished<R>[];
@@ -58,9 +63,10 @@ interface Prepared<R> {
  * above the watermark travel in the commit metadata.
  *
  * Cycles overlap by one step: while a commit is in flight, the messages finished meanwhile are
- * staged and encoded, and their commit starts the moment the previous one returns. Commits stay
- * one at a time and in order. When a commit fails, both cycles are redone from the stage (a
- * stage is idempotent: claims and rows taken by the same message go ahead).
+ * staged and encoded and their commit begun (its transaction opened), and it finishes the moment
+ * the previous one returns. Commits stay one at a time and in order. When a commit fails, the one
+ * begun after it is abandoned and both cycles are redone from the stage (a stage is idempotent:
+ * claims and rows taken by the same message go ahead).
  */
 export class CommitCycle<R> {
   private queue: Finished<R>[] = [];
@@ -140,22 +146,25 @@ export class CommitCycle<R> {
       } catch (error) {
         prepareError = error;
       }
+      // the next commit opens its transaction while the one in flight finishes
+      const pending = prepared && this.opts.committer.begin(commitBatchOf(prepared));
       if (sending) {
         const error = await sending.outcome;
         const previous = sending.prepared;
         sending = undefined;
         if (error !== undefined) {
+          await pending?.abandon();
           if (!(await failed(error, [previous.batch, batch]))) return;
           continue;
         }
         failures = 0;
       }
-      if (!prepared) {
+      if (!prepared || !pending) {
         if (!(await failed(prepareError, [batch]))) return;
         continue;
       }
       const started = prepared;
-      sending = { prepared: started, outcome: this.send(started).then(() => undefined, (error: unknown) => error ?? new Error('commit failed')) };
+      sending = { prepared: started, outcome: this.send(started, pending).then(() => undefined, (error: unknown) => error ?? new Error('commit failed')) };
     }
   }
 
@@ -227,13 +236,12 @@ export class CommitCycle<R> {
   }
 
   /** Commits a prepared batch: its messages and offsets in one transaction (or send, then offsets). */
-  private async send(p: Prepared<R>): Promise<void> {
-    const offsets: OffsetCommit[] = p.points.map(({ owner, point }) => ({ topic: owner.topic, partition: owner.partition, offset: String(point.offset), metadata: point.metadata || null }));
+  private async send(p: Prepared<R>, pending: PendingCommit): Promise<void> {
     const started = performance.now();
-    const phases = await this.opts.committer.commit({ messages: p.messages, offsets });
+    const phases = await pending.finish();
     const t2 = performance.now();
     this.opts.metrics.commitDuration.observe((t2 - started) / 1000);
-    this.opts.logger.debug({ messages: p.batch.length, sent: p.messages.reduce((n, t) => n + t.messages.length, 0), partitions: offsets.length, stageMs: Math.round(p.stageMs), encodeMs: Math.round(p.encodeMs), commitMs: Math.round(t2 - started), ...phases }, 'commit cycle');
+    this.opts.logger.debug({ messages: p.batch.length, sent: p.messages.reduce((n, t) => n + t.messages.length, 0), partitions: p.points.length, stageMs: Math.round(p.stageMs), encodeMs: Math.round(p.encodeMs), commitMs: Math.round(t2 - started), ...phases }, 'commit cycle');
     for (const { owner, point } of p.points) owner.offsets.committed(point);
     this.opts.settled(p.batch.length);
   }

@@ -25,10 +25,23 @@ export interface CommitBatch {
  */
 export interface Committer {
   connect(): Promise<void>;
-  /** resolves with how long each part took (ms), for the cycle's debug log */
-  commit(batch: CommitBatch): Promise<Record<string, number> | undefined>;
+  /**
+   * Starts the commit of a batch, to be finished once the commit before it is done. The
+   * transactional committer opens the batch's transaction at once and adds its partitions and the
+   * group's offsets to it: the coordinator's round trips happen while the commit before it runs.
+   */
+  begin(batch: CommitBatch): PendingCommit;
   disconnect(): Promise<void>;
 }
+
+export interface PendingCommit {
+  /** sends and commits; resolves with how long each part took (ms), for the cycle's debug log */
+  finish(): Promise<Record<string, number> | undefined>;
+  /** gives the commit up (its batch is staged again): aborts its transaction */
+  abandon(): Promise<void>;
+}
+
+const nothingToCommit: PendingCommit = { finish: async () => undefined, abandon: async () => undefined };
 
 function offsetsByTopic(offsets: OffsetCommit[]) {
   const byTopic = new Map<string, { partition: number; offset: string; metadata: string | null }[]>();
@@ -72,11 +85,12 @@ export function transactionalCommitter(opts: {
     disconnect: async () => {
       for (const lane of lanes) await lane.disconnect();
     },
-    commit: (batch) => (lanes[turn++ % lanes.length] as Lane).commit(batch),
+    begin: (batch) => (lanes[turn++ % lanes.length] as Lane).begin(batch),
   };
 }
 
 type Lane = Committer;
+type Transaction = Awaited<ReturnType<Producer['transaction']>>;
 
 /** One transactional producer, replaced when a failed commit or abort leaves it stuck. */
 function createLane(opts: { kafka: Kafka; groupId: string; maxRequestBytes: number; membership: () => GroupMembership | undefined }, transactionalId: string): Lane {
@@ -101,43 +115,76 @@ function createLane(opts: { kafka: Kafka; groupId: string; maxRequestBytes: numb
   /** set when a failed commit or abort left the producer's transaction in a state it cannot leave */
   let broken = false;
 
+  /** Opens the batch's transaction and adds its partitions and the group's offsets to it. */
+  const open = async (batch: CommitBatch): Promise<{ tx: Transaction; enrollMs: number }> => {
+    if (broken) {
+      // A new producer with the same transactional id bumps its epoch: the broker finishes or
+      // aborts whatever the stuck one left open, and fences it.
+      await producer.disconnect().catch(() => undefined);
+      producer = create();
+      await start(producer);
+      broken = false;
+    }
+    let tx: Transaction;
+    try {
+      tx = await producer.transaction();
+    } catch (error) {
+      broken = true;
+      throw error;
+    }
+    const t0 = performance.now();
+    try {
+      await tx.enroll({ topicMessages: batch.messages, ...(batch.offsets.length > 0 ? { consumerGroupId: opts.groupId } : {}) });
+    } catch (error) {
+      await abort(tx);
+      throw error;
+    }
+    return { tx, enrollMs: Math.round(performance.now() - t0) };
+  };
+  const abort = (tx: Transaction) =>
+    tx.abort().catch(() => {
+      broken = true;
+    });
+
   return {
     connect: () => start(producer),
     disconnect: () => producer.disconnect(),
-    async commit(batch) {
-      if (batch.messages.length === 0 && batch.offsets.length === 0) return;
-      if (broken) {
-        // A new producer with the same transactional id bumps its epoch: the broker finishes or
-        // aborts whatever the stuck one left open, and fences it.
-        await producer.disconnect().catch(() => undefined);
-        producer = create();
-        await start(producer);
-        broken = false;
-      }
-      let tx: Awaited<ReturnType<Producer['transaction']>>;
-      try {
-        tx = await producer.transaction();
-      } catch (error) {
-        broken = true;
-        throw error;
-      }
-      try {
-        const t0 = performance.now();
-        for (const send of splitBySize(batch.messages, opts.maxRequestBytes)) await tx.sendBatch({ topicMessages: send, acks: -1 });
-        const t1 = performance.now();
-        const membership = opts.membership();
-        if (batch.offsets.length > 0) {
-          await tx.sendOffsets({ consumerGroupId: opts.groupId, topics: offsetsByTopic(batch.offsets), ...(membership ? { consumerGroupMetadata: membership } : {}) });
-        }
-        const t2 = performance.now();
-        await tx.commit();
-        return { sendMs: Math.round(t1 - t0), offsetsMs: Math.round(t2 - t1), endMs: Math.round(performance.now() - t2) };
-      } catch (error) {
-        await tx.abort().catch(() => {
-          broken = true;
-        });
-        throw error;
-      }
+    begin(batch) {
+      if (batch.messages.length === 0 && batch.offsets.length === 0) return nothingToCommit;
+      const opened = open(batch);
+      opened.catch(() => undefined); // its error is the finish's (or nobody's, once abandoned)
+      return {
+        async finish() {
+          const { tx, enrollMs } = await opened;
+          let offsets: Promise<void> | undefined;
+          try {
+            const t0 = performance.now();
+            // the offsets go to the group coordinator while the messages go to their partitions
+            const membership = opts.membership();
+            offsets = batch.offsets.length > 0 ? tx.sendOffsets({ consumerGroupId: opts.groupId, topics: offsetsByTopic(batch.offsets), ...(membership ? { consumerGroupMetadata: membership } : {}) }) : undefined;
+            offsets?.catch(() => undefined); // awaited below, after the sends
+            for (const send of splitBySize(batch.messages, opts.maxRequestBytes)) await tx.sendBatch({ topicMessages: send, acks: -1 });
+            const t1 = performance.now();
+            await offsets;
+            const t2 = performance.now();
+            await tx.commit();
+            return { enrollMs, sendMs: Math.round(t1 - t0), offsetsMs: Math.round(t2 - t1), endMs: Math.round(performance.now() - t2) };
+          } catch (error) {
+            // offsets that reached the coordinator after the abort would stay pending, and commit
+            // with this producer's next transaction: abort only once they are answered
+            await offsets?.catch(() => undefined);
+            await abort(tx);
+            throw error;
+          }
+        },
+        async abandon() {
+          const tx = await opened.then(
+            (o) => o.tx,
+            () => undefined,
+          );
+          if (tx) await abort(tx);
+        },
+      };
     },
   };
 }
@@ -148,10 +195,13 @@ export function atLeastOnceCommitter(opts: { kafka: Kafka; consumer: Consumer; m
   return {
     connect: () => producer.connect(),
     disconnect: () => producer.disconnect(),
-    async commit(batch) {
-      for (const send of splitBySize(batch.messages, opts.maxRequestBytes)) await producer.sendBatch({ topicMessages: send, acks: -1 });
-      if (batch.offsets.length > 0) await opts.consumer.commitOffsets(batch.offsets);
-      return undefined;
-    },
+    begin: (batch) => ({
+      async finish() {
+        for (const send of splitBySize(batch.messages, opts.maxRequestBytes)) await producer.sendBatch({ topicMessages: send, acks: -1 });
+        if (batch.offsets.length > 0) await opts.consumer.commitOffsets(batch.offsets);
+        return undefined;
+      },
+      abandon: async () => undefined,
+    }),
   };
 }
