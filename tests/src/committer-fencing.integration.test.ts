@@ -64,7 +64,7 @@ describe('a transactional committer after its former incarnation died mid-transa
     const joined = new Promise<{ generationId: number; memberId: string }>((resolve) => member.on(member.events.GROUP_JOIN, (e) => resolve({ generationId: (e.payload as unknown as { generationId: number }).generationId, memberId: e.payload.memberId })));
     await member.connect();
     await member.subscribe({ topic, fromBeginning: true });
-    await member.run({ eachMessage: async () => undefined });
+    await member.run({ autoCommit: false, eachMessage: async () => undefined }); // commits nothing of its own
     const current = await joined;
     let membership = { generationId: current.generationId - 1, memberId: current.memberId };
     const committer = transactionalCommitter({ kafka: kafka(2), transactionalId: `${groupId}.replica-1`, groupId, maxRequestBytes: 1_000_000, membership: () => membership });
