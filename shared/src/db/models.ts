@@ -211,7 +211,32 @@ export function createModels(conn: Connection): Models {
   };
 }
 
-/** Creates the indexes of the given models (run by the service that owns them, at start). */
+/**
+ * Creates the indexes of the given models (run by the service that owns them, at start). On
+ * FerretDB only the unique ones: its btree indexes serve no find there (every equality filter
+ * reaches PostgreSQL as `@>`, which only the launcher's GIN lookup indexes serve, docs/storage.md),
+ * while every insert and update writes each of them. The others an earlier start made are dropped.
+ */
 export async function syncIndexes(...models: Model<never>[]): Promise<void> {
-  for (const model of models) await model.createIndexes();
+  const first = models[0];
+  if (!first) return;
+  if (!(await isFerretDB(first.db))) {
+    for (const model of models) await model.createIndexes();
+    return;
+  }
+  for (const model of models) {
+    const wanted = model.schema.indexes();
+    for (const [fields, options] of wanted) if (options.unique) await model.collection.createIndex(fields as never, options as never);
+    const unused = new Set(wanted.filter(([, options]) => !options.unique).map(([fields]) => JSON.stringify(fields)));
+    const existing = await model.collection.indexes().catch(() => []);
+    for (const index of existing) if (index.name && !index.unique && unused.has(JSON.stringify(index.key))) await model.collection.dropIndex(index.name);
+  }
+}
+
+/** FerretDB answers `buildInfo` with its own version beside the MongoDB one it speaks for. */
+export async function isFerretDB(conn: Connection): Promise<boolean> {
+  const db = conn.db;
+  if (!db) throw new Error('not connected');
+  const info = await db.admin().command({ buildInfo: 1 });
+  return typeof info.ferretdbVersion === 'string' || typeof (info.ferretdbFeatures as unknown) === 'object';
 }
