@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import mongoose, { Schema } from 'mongoose';
+import { Schema, type Connection } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { connectMongo, isFerretDB, syncIndexes } from '@botwot/shared/db';
 
 // On FerretDB a btree index serves no find (filters reach PostgreSQL as `@>`), so the services keep
 // only the unique ones there; every other index would be written by each insert for nothing.
 describe('schema indexes on FerretDB', () => {
-  let conn: mongoose.Connection;
+  let conn: Connection;
   beforeAll(async () => {
     conn = await connectMongo(inject('system').mongoUrl, { appName: 'index-test' });
   });
