@@ -14,13 +14,16 @@ describe('a transactional committer after its former incarnation died mid-transa
   const kafka = (retries: number) => new Kafka({ clientId: `fencing-${randomUUID().slice(0, 6)}`, brokers: inject('system').kafkaBrokers, logLevel: logLevel.NOTHING, retry: { retries, maxRetryTime: 1_000 } });
   const admin = kafka(3).admin();
   afterAll(() => admin.disconnect());
+  /** a topic of one partition and a group id of its own, for one test */
+  const freshTopic = async (name: string) => {
+    const run = randomUUID().slice(0, 8);
+    await admin.connect();
+    await admin.createTopics({ topics: [{ topic: `${name}-${run}`, numPartitions: 1 }], waitForLeaders: true });
+    return { topic: `${name}-${run}`, groupId: `${name}-group-${run}` };
+  };
 
   it('ends the open transaction when it connects: the group offsets read as stable, without what the dead one sent', async () => {
-    const run = randomUUID().slice(0, 8);
-    const topic = `fencing-${run}`;
-    const groupId = `fencing-group-${run}`;
-    await admin.connect();
-    await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
+    const { topic, groupId } = await freshTopic('fencing');
 
     // the former incarnation: offsets and a message sent in a transaction it never ended (its sockets closed, as a kill does)
     const former = kafka(5).producer({ transactionalId: `${groupId}.replica-1.0`, idempotent: true, maxInFlightRequests: 1, transactionTimeout: 60_000 });
@@ -54,11 +57,7 @@ describe('a transactional committer after its former incarnation died mid-transa
   });
 
   it("refuses the offsets of a member the group has moved on from (KIP-447), and commits the current member's", async () => {
-    const run = randomUUID().slice(0, 8);
-    const topic = `generations-${run}`;
-    const groupId = `generations-group-${run}`;
-    await admin.connect();
-    await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
+    const { topic, groupId } = await freshTopic('generations');
     // a member of the group, as the consumer runtime is: its join gives the generation and member id
     const member = kafka(5).consumer({ groupId });
     const joined = new Promise<{ generationId: number; memberId: string }>((resolve) => member.on(member.events.GROUP_JOIN, (e) => resolve({ generationId: (e.payload as unknown as { generationId: number }).generationId, memberId: e.payload.memberId })));

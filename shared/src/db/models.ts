@@ -238,5 +238,5 @@ export async function isFerretDB(conn: Connection): Promise<boolean> {
   const db = conn.db;
   if (!db) throw new Error('not connected');
   const info = await db.admin().command({ buildInfo: 1 });
-  return typeof info.ferretdbVersion === 'string' || typeof (info.ferretdbFeatures as unknown) === 'object';
+  return typeof info.ferretdbVersion === 'string';
 }
