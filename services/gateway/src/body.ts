@@ -32,7 +32,9 @@ export function bodyReader(opts: { maxSize: number; tooLarge: () => Error }): { 
     },
     async read(c, next) {
       const incoming = incomingOf(c);
-      if (incoming && hasBody(c)) {
+      // read once per request: a router may run this middleware twice for one path (Hono does for `/workFlow/*`)
+      const cached = (c.req.bodyCache as Record<string, unknown>).text !== undefined;
+      if (incoming && hasBody(c) && !cached) {
         const text = await readText(incoming, opts.maxSize);
         if (text === undefined) throw opts.tooLarge();
         // Hono keeps each body form as a promise of it (its types say the value)
