@@ -12,6 +12,7 @@ import type { EventTap } from './event-tap.js';
 import { runOpenLoop, type OpenLoopRun } from './load-generator.js';
 import type { ProcessSampler, UsageSnapshot } from './process-sampler.js';
 import { startReadSampler, type ReadFigures } from './read-sampler.js';
+import type { ReadEndpointName } from './options.js';
 
 const EXECUTE_TIMEOUT_MS = 30_000;
 const READ_TIMEOUT_MS = 30_000;
@@ -38,6 +39,7 @@ export async function runMeasuredLoad(opts: {
   durationS: number;
   maxOutstanding: number;
   readRate: number;
+  reads: readonly ReadEndpointName[];
   api: BenchApi;
   workflowId: string;
   tap: EventTap;
@@ -78,6 +80,7 @@ export async function runMeasuredLoad(opts: {
       rate: opts.readRate,
       endpoints: [
         {
+          kind: 'execution' as const,
           name: '`GET /workFlow/execution/:id` (a recent one)',
           read: () => {
             const id = recentId();
@@ -85,10 +88,11 @@ export async function runMeasuredLoad(opts: {
           },
         },
         {
+          kind: 'list' as const,
           name: '`GET /workFlow/:id/executions?status=completed&page=1&limit=20`',
           read: () => api.timedGet(`/workFlow/${opts.workflowId}/executions?status=completed&page=1&limit=20`, READ_TIMEOUT_MS),
         },
-      ],
+      ].filter((e) => opts.reads.includes(e.kind)),
     });
     await load.scheduleDone;
     await sleepUntil(window.toMs);

@@ -4,7 +4,15 @@ import { describeOptions, parseBenchOptions } from './options.js';
 describe('parseBenchOptions', () => {
   it('has the documented defaults', () => {
     const o = parseBenchOptions([], '/repo');
-    expect(o).toMatchObject({ rate: 100, durationS: 60, warmupS: 10, latencyMs: 20, slowShare: 0, slowMs: 5_000, stored: 0, reuse: false, registry: true, out: '/repo/bench/results.md' });
+    expect(o).toMatchObject({ rate: 100, durationS: 60, warmupS: 10, latencyMs: 20, slowShare: 0, slowMs: 5_000, stored: 0, reuse: false, registry: true, reads: ['execution', 'list'], out: '/repo/bench/results.md' });
+  });
+
+  it('reads one endpoint alone, and says so in the flags', () => {
+    const o = parseBenchOptions(['--reads', 'list'], '/repo');
+    expect(o).toMatchObject({ reads: ['list'] });
+    expect(describeOptions(o as Exclude<typeof o, 'help'>)).toContain('--reads list');
+    expect(describeOptions(parseBenchOptions([], '/repo') as Exclude<ReturnType<typeof parseBenchOptions>, 'help'>)).not.toContain('--reads');
+    expect(() => parseBenchOptions(['--reads', 'list,logs'], '/repo')).toThrow(/--reads must list some of execution, list/);
   });
 
   it('reads every option', () => {

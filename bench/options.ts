@@ -2,6 +2,9 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 
+export const READ_ENDPOINTS = ['execution', 'list'] as const;
+export type ReadEndpointName = (typeof READ_ENDPOINTS)[number];
+
 export interface BenchOptions {
   /** executions offered per second (open loop: sent on schedule whether or not earlier ones answered) */
   rate: number;
@@ -25,6 +28,8 @@ export interface BenchOptions {
   drainS: number;
   /** GET requests per second to each read endpoint while the measured window runs */
   readRate: number;
+  /** which endpoints are read: one execution, a list page (both by default; one alone shows what it costs) */
+  reads: ReadEndpointName[];
   /** the results file a section is appended to; the plot goes to plots/ beside it */
   out: string;
   /** start a schema registry (off: events are plain JSON) */
@@ -44,6 +49,7 @@ const USAGE = `npm run bench -- [options]
   --max-outstanding <n>  unanswered execute requests at most; beyond, a request is skipped (1000)
   --drain <s>            wait for running executions after the load (120)
   --read-rate <n>        reads per second of each read endpoint during the window (5)
+  --reads <list>         the read endpoints, comma-separated: execution, list (both)
   --out <file>           results file to append to (bench/results.md); plot in plots/ beside it
   --no-registry          run without the schema registry (events as plain JSON)
   --help`;
@@ -76,6 +82,7 @@ export function parseBenchOptions(argv: string[], repo: string): BenchOptions | 
       'max-outstanding': { type: 'string', default: '1000' },
       drain: { type: 'string', default: '120' },
       'read-rate': { type: 'string', default: '5' },
+      reads: { type: 'string', default: READ_ENDPOINTS.join(',') },
       out: { type: 'string', default: path.join(repo, 'bench', 'results.md') },
       'no-registry': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
@@ -94,9 +101,17 @@ export function parseBenchOptions(argv: string[], repo: string): BenchOptions | 
     maxOutstanding: number('max-outstanding', values['max-outstanding'], (n) => count(n) && n > 0, 'an integer > 0'),
     drainS: number('drain', values.drain, nonNegative, 'a number of seconds >= 0'),
     readRate: number('read-rate', values['read-rate'], nonNegative, 'a number >= 0 (0: no reads)'),
+    reads: readEndpoints(values.reads),
     out: path.resolve(values.out),
     registry: !values['no-registry'],
   };
+}
+
+function readEndpoints(raw: string): ReadEndpointName[] {
+  const names = raw.split(',').map((n) => n.trim());
+  const unknown = names.filter((n) => !(READ_ENDPOINTS as readonly string[]).includes(n));
+  if (unknown.length > 0 || names.length === 0) throw new Error(`--reads must list some of ${READ_ENDPOINTS.join(', ')}, got '${raw}'`);
+  return READ_ENDPOINTS.filter((n) => names.includes(n));
 }
 
 export const usage = (): string => USAGE;
@@ -115,6 +130,7 @@ export function describeOptions(o: BenchOptions): string {
     `--max-outstanding ${o.maxOutstanding}`,
     `--drain ${o.drainS}`,
     `--read-rate ${o.readRate}`,
+    o.reads.length === READ_ENDPOINTS.length ? '' : `--reads ${o.reads.join(',')}`,
     o.registry ? '' : '--no-registry',
   ]
     .filter(Boolean)

@@ -74,8 +74,8 @@ export async function startFerretDb(opts: StartFerretDbOptions): Promise<MongoSe
       ...backendArgs,
       `--state-dir=${stateDir}`,
       "--telemetry=disable",
-      "--debug-addr=-", // off: two FerretDBs on one machine would both want its default port
-      "--log-level=info",
+      process.env.FERRETDB_DEBUG_ADDR ? `--debug-addr=${process.env.FERRETDB_DEBUG_ADDR}` : "--debug-addr=-", // off: two FerretDBs on one machine would both want its default port
+      `--log-level=${process.env.FERRETDB_LOG_LEVEL ?? "info"}`,
     ],
     env: { FERRETDB_TELEMETRY: "disable", DO_NOT_TRACK: "1" },
     cwd: dataDir,

@@ -84,6 +84,7 @@ export async function startKafka(opts: StartKafkaOptions): Promise<KafkaServer> 
       "-XX:+UseG1GC",
       "-XX:MaxGCPauseMillis=20",
       "-XX:+ExitOnOutOfMemoryError",
+      ...(process.env.KAFKA_EXTRA_JVM_ARGS?.split(" ").filter(Boolean) ?? []),
       "-Djava.awt.headless=true",
       `-Dlog4j.configuration=file:${path.join(configDir, "log4j.properties")}`,
       `-Dkafka.logs.dir=${path.join(dataDir, "app-logs")}`,

@@ -1,3 +1,4 @@
+import { Lru } from '@botwot/shared/cache';
 import { fromStorable, PAGE_SIZE, pageKey, statusPageKey, type EndedStatus, type ExecutionDoc, type ExecutionLogDoc, type ExecutionStatsDoc, type ExecutionStatus, type Models } from '@botwot/shared/db';
 
 export type ExecutionView = Omit<ExecutionDoc, '_id' | 'seq' | 'page' | 'statusSeq' | 'statusPage' | 'endEventId' | 'day'> & { id: string; executionId: string };
@@ -44,26 +45,43 @@ export function executionView(row: Row): ExecutionView {
  * one execution by `_id`, its logs by `executionId`, a list page by the page keys of the numbers it
  * shows (see shared/src/db/execution-pages.ts), totals from the workflow's counters.
  */
-export function createMongoExecutionStore(models: Models): ExecutionStore {
+export function createMongoExecutionStore(models: Models, opts: { closedPagesKept?: number; cacheMs?: number } = {}): ExecutionStore {
   const { Execution, ExecutionLog, ExecutionStats } = models;
+  const cacheMs = opts.cacheMs ?? 60_000;
+  // A page of an ended status whose numbers are all given out (the status's counter is past its
+  // end) never changes: the log-sink writes rows before the counter, numbers an execution once,
+  // and an ended execution stays as it ended. Such pages are kept, so a list reads from the
+  // database only the newest page, which is still filling. The time to live bounds how long a
+  // row deleted by retention can still be listed.
+  const closedPages = new Lru<string, Row[]>({ maxEntries: opts.closedPagesKept ?? 32, ttlMs: cacheMs });
+  // Where a list starts for a `since` (or the retention floor): new executions are numbered above
+  // it and later than it, so once found it holds until retention deletes further.
+  const floors = new Lru<string, number>({ maxEntries: 1_000, ttlMs: cacheMs });
 
-  /** The executions numbered `lo..hi` (newest first) in one numbering. */
-  async function range(q: ExecutionQuery, lo: number, hi: number): Promise<Row[]> {
+  /** The executions numbered `lo..hi` (newest first) in one numbering; `top` is the highest number given out in it. */
+  async function range(q: ExecutionQuery, lo: number, hi: number, top: number): Promise<Row[]> {
     if (hi < lo) return [];
     const status = q.status as EndedStatus | undefined;
     const pages: number[] = [];
     for (let p = Math.floor(lo / PAGE_SIZE); p <= Math.floor(hi / PAGE_SIZE); p++) pages.push(p);
-    const rows = (
-      await Promise.all(
-        pages.map((p) =>
-          Execution.collection
-            .find((status ? { statusPage: statusPageKey(q.workflowId, status, p * PAGE_SIZE), orgId: q.orgId } : { page: pageKey(q.workflowId, p * PAGE_SIZE), orgId: q.orgId }) as never, { projection: { resumeState: 0 } })
-            .toArray() as unknown as Promise<Row[]>,
-        ),
-      )
-    ).flat();
+    const rows = (await Promise.all(pages.map((p) => (status ? statusPage(q, status, p, top) : readPage({ page: pageKey(q.workflowId, p * PAGE_SIZE), orgId: q.orgId }))))).flat();
     const numberOf = (r: Row) => (status ? (r.statusSeq ?? 0) : r.seq);
     return rows.filter((r) => numberOf(r) >= lo && numberOf(r) <= hi).sort((a, b) => numberOf(b) - numberOf(a));
+  }
+
+  function readPage(filter: Record<string, string>): Promise<Row[]> {
+    return Execution.collection.find(filter as never, { projection: { resumeState: 0 } }).toArray() as unknown as Promise<Row[]>;
+  }
+
+  async function statusPage(q: ExecutionQuery, status: EndedStatus, page: number, top: number): Promise<Row[]> {
+    const key = statusPageKey(q.workflowId, status, page * PAGE_SIZE);
+    if ((page + 1) * PAGE_SIZE - 1 > top) return readPage({ statusPage: key, orgId: q.orgId });
+    const cacheKey = `${q.orgId}|${key}`;
+    const kept = closedPages.get(cacheKey);
+    if (kept) return kept;
+    const rows = await readPage({ statusPage: key, orgId: q.orgId });
+    closedPages.set(cacheKey, rows);
+    return rows;
   }
 
   /**
@@ -72,13 +90,22 @@ export function createMongoExecutionStore(models: Models): ExecutionStore {
    * it in a dozen lookups at a hundred thousand executions.
    */
   async function firstSince(q: ExecutionQuery, top: number, since: Date): Promise<number> {
+    const key = `${q.orgId}|${q.workflowId}|${q.status ?? ''}|${since.getTime()}`;
+    const known = floors.get(key);
+    if (known !== undefined) return known;
+    const found = await searchFirstSince(q, top, since);
+    if (found <= top) floors.set(key, found);
+    return found;
+  }
+
+  async function searchFirstSince(q: ExecutionQuery, top: number, since: Date): Promise<number> {
     const timeOf = (r: Row) => (q.status ? r.completedAt : r.startedAt)?.getTime() ?? 0;
     let lowPage = 0;
     let highPage = Math.floor(top / PAGE_SIZE);
     let answer = top + 1;
     while (lowPage <= highPage) {
       const mid = Math.floor((lowPage + highPage) / 2);
-      const rows = await range(q, Math.max(1, mid * PAGE_SIZE), Math.min(top, mid * PAGE_SIZE + PAGE_SIZE - 1));
+      const rows = await range(q, Math.max(1, mid * PAGE_SIZE), Math.min(top, mid * PAGE_SIZE + PAGE_SIZE - 1), top);
       const inRange = rows.filter((r) => timeOf(r) >= since.getTime());
       if (inRange.length === 0) lowPage = mid + 1;
       else {
@@ -108,7 +135,7 @@ export function createMongoExecutionStore(models: Models): ExecutionStore {
       const floor = since && top > 0 ? await firstSince(q, top, since) : 1;
       const total = Math.max(0, top - floor + 1);
       const hi = top - q.skip;
-      const rows = await range(q, Math.max(floor, hi - q.limit + 1), hi);
+      const rows = await range(q, Math.max(floor, hi - q.limit + 1), hi, top);
       return { items: rows.map(executionView), total };
     },
     async get(orgId, executionId, opts) {
