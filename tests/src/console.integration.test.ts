@@ -14,12 +14,14 @@ import { launchBrowser, type TestBrowser } from './browser.js';
  * The operations console in a real headless Chromium against the real stack: sign in, a workflow's
  * graph and validation errors, an execution watched from running to completed, a failed one with its
  * error, a retry with the side-effect preview, a cancel, dead letters, a phone-sized screen, and an
- * org that sees none of it. Every page's screenshot goes to docs/console/ for the README.
+ * org that sees none of it. Every page's screenshot goes to .local/screenshots/console/; with
+ * UPDATE_DOCS_SCREENSHOTS=1 to docs/console/, the README's pictures (a test run leaves the tracked
+ * files alone otherwise).
  */
 
 const system = inject('system');
 const run = Math.random().toString(36).slice(2, 8);
-const shots = path.join(repoRoot(), 'docs', 'console');
+const shots = process.env.UPDATE_DOCS_SCREENSHOTS === '1' ? path.join(repoRoot(), 'docs', 'console') : path.join(repoRoot(), '.local', 'screenshots', 'console');
 const PHONE = '+919800000001';
 const WAIT = { timeout: 30_000 };
 
