@@ -11,6 +11,11 @@ export const schema = baseEnvSchema.extend(mongoEnvSchema.shape).extend({
   CLAIM_RETENTION_DAYS: z.coerce.number().int().min(1).default(15),
   /** workflow versions kept in memory (they are immutable, so the cache never goes stale) */
   WORKFLOW_CACHE_SIZE: z.coerce.number().int().min(1).default(1_000),
+  /**
+   * step results that may wait unread before new executions and trigger events are no longer
+   * fetched (they wait in Kafka) until the results are down to half; 0 turns this off
+   */
+  ORCHESTRATOR_MAX_RESULTS_BACKLOG: z.coerce.number().int().min(0).default(300),
 });
 
 export type OrchestratorConfig = z.infer<typeof schema>;

@@ -28,6 +28,10 @@ await runService({
       concurrency: config.CONSUMER_CONCURRENCY ?? 64,
       maxInFlight: config.CONSUMER_MAX_IN_FLIGHT,
       maxMessageBytes: config.KAFKA_MAX_MESSAGE_BYTES,
+      // in overload, finish the executions running before starting more
+      ...(config.ORCHESTRATOR_MAX_RESULTS_BACKLOG > 0
+        ? { admission: { watch: TOPICS.stepResults, gate: [TOPICS.executionRequested, TOPICS.triggerEvents], maxBacklog: config.ORCHESTRATOR_MAX_RESULTS_BACKLOG } }
+        : {}),
     });
     const claimsCleanup = every(3_600_000, () => deleteExpiredDays(mongo.collection('orchestrator_claims') as never, { now: Date.now(), retentionDays: config.CLAIM_RETENTION_DAYS }), rt.logger);
     const ops = await startOpsServer(config.OPS_PORT, {

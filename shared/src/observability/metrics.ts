@@ -25,6 +25,12 @@ export function createMetrics(service: string) {
       labelNames: ['group'],
       registers: [registry],
     }),
+    admissionClosed: new Gauge({
+      name: 'botwot_admission_closed',
+      help: 'The orchestrator is not fetching new executions (1) because step results wait unread beyond ORCHESTRATOR_MAX_RESULTS_BACKLOG',
+      labelNames: ['group'],
+      registers: [registry],
+    }),
     consumerJoins: new Counter({
       name: 'botwot_consumer_group_joins_total',
       help: 'Times this member joined (or rejoined) its group',

@@ -4,6 +4,7 @@ import { lazyChild, type Logger } from '../../observability/logger.js';
 import type { Metrics } from '../../observability/metrics.js';
 import type { EventCodec } from '../codec.js';
 import type { ConsumerSpec, Handler, HandlerContext } from '../handlers.js';
+import { createAdmissionGate } from './admission-gate.js';
 import { Assignment } from './assignment.js';
 import { CommitCycle } from './commit-cycle.js';
 import { atLeastOnceCommitter, transactionalCommitter, type GroupMembership } from './committer.js';
@@ -43,6 +44,11 @@ export interface ConsumerRuntimeOptions<T extends ConsumedTopic, R> extends Cons
   onDependencyDown?: (down: boolean) => void;
   /** a commit failed for good (this producer was fenced); the default exits the process */
   onFatal?: (error: unknown) => void;
+  /**
+   * Finish what was started before starting more (see admission-gate.ts): while more than
+   * `maxBacklog` messages of `watch` wait unread, the `gate` topics are not fetched.
+   */
+  admission?: { watch: T; gate: readonly T[]; maxBacklog: number };
 }
 
 export interface RunningConsumer {
@@ -112,7 +118,35 @@ export async function runConsumer<T extends ConsumedTopic, R = never>(opts: Cons
     onFatal,
   });
 
+  const admission = opts.admission;
+  // kafkajs refuses pause and resume between a crash and the restart; the restarted group fetches every topic again
+  const fetchGated = (paused: boolean) => {
+    if (!admission) return;
+    try {
+      if (paused) consumer.pause(admission.gate.map((topic) => ({ topic })));
+      else consumer.resume(admission.gate.map((topic) => ({ topic })));
+    } catch (error) {
+      log.debug({ err: error }, 'could not pause or resume the gated topics (the consumer is restarting)');
+    }
+  };
+  const gate =
+    admission &&
+    createAdmissionGate({
+      maxBacklog: admission.maxBacklog,
+      onClose: (backlog) => {
+        fetchGated(true);
+        opts.metrics.admissionClosed.set({ group: opts.groupId }, 1);
+        log.info({ backlog, paused: admission.gate }, 'results are behind: not fetching new work until they catch up');
+      },
+      onOpen: (backlog) => {
+        fetchGated(false);
+        opts.metrics.admissionClosed.set({ group: opts.groupId }, 0);
+        log.info({ backlog, resumed: admission.gate }, 'fetching new work again');
+      },
+    });
+
   consumer.on(consumer.events.GROUP_JOIN, (e) => {
+    gate?.reset();
     running = true;
     membership = { generationId: e.payload.generationId, memberId: e.payload.memberId };
     opts.metrics.consumerGeneration.set({ group: opts.groupId }, e.payload.generationId);
@@ -141,6 +175,7 @@ export async function runConsumer<T extends ConsumedTopic, R = never>(opts: Cons
 
   async function eachBatch(payload: EachBatchPayload): Promise<void> {
     const { batch } = payload;
+    if (gate && batch.topic === admission?.watch) gate.observe(batch.partition, batch.messages.length + Number(batch.offsetLag()));
     const owner = await assignment.get(batch.topic, batch.partition);
     if (!owner) return;
     let resolved: string | undefined;
@@ -211,6 +246,7 @@ export async function runConsumer<T extends ConsumedTopic, R = never>(opts: Cons
       stopping.abort();
       running = false;
       lag.stop();
+      gate?.stop();
       for (const wake of roomWaiters.splice(0)) wake();
       roomWaiters = [];
       await recovery.stop();
