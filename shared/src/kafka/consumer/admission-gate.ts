@@ -1,3 +1,7 @@
+import type { Consumer } from 'kafkajs';
+import type { Logger } from '../../observability/logger.js';
+import type { Metrics } from '../../observability/metrics.js';
+
 /**
  * Finish what was started before starting more. A consumer that reads both new work (execution
  * requests, trigger events) and the results of work under way (step results) stops fetching the
@@ -70,4 +74,33 @@ export function createAdmissionGate(opts: {
     tick,
     stop: () => clearInterval(timer),
   };
+}
+
+/**
+ * A gate that pauses the consumer's `gate` topics while closed, with its gauge and log lines.
+ * kafkajs refuses pause and resume between a crash and the restart; the restarted group fetches
+ * every topic again, so a refusal is only noted.
+ */
+export function gateFetching(opts: { consumer: Consumer; gate: readonly string[]; maxBacklog: number; metrics: Metrics; logger: Logger; groupId: string }): AdmissionGate {
+  const topics = opts.gate.map((topic) => ({ topic }));
+  const fetchGated = (paused: boolean) => {
+    try {
+      if (paused) opts.consumer.pause(topics);
+      else opts.consumer.resume(topics);
+    } catch (error) {
+      opts.logger.debug({ err: error }, 'could not pause or resume the gated topics (the consumer is restarting)');
+    }
+    opts.metrics.admissionClosed.set({ group: opts.groupId }, paused ? 1 : 0);
+  };
+  return createAdmissionGate({
+    maxBacklog: opts.maxBacklog,
+    onClose: (backlog) => {
+      fetchGated(true);
+      opts.logger.info({ backlog, paused: opts.gate }, 'results are behind: not fetching new work until they catch up');
+    },
+    onOpen: (backlog) => {
+      fetchGated(false);
+      opts.logger.info({ backlog, resumed: opts.gate }, 'fetching new work again');
+    },
+  });
 }

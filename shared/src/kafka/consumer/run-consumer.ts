@@ -4,7 +4,7 @@ import { lazyChild, type Logger } from '../../observability/logger.js';
 import type { Metrics } from '../../observability/metrics.js';
 import type { EventCodec } from '../codec.js';
 import type { ConsumerSpec, Handler, HandlerContext } from '../handlers.js';
-import { createAdmissionGate } from './admission-gate.js';
+import { gateFetching } from './admission-gate.js';
 import { Assignment } from './assignment.js';
 import { CommitCycle } from './commit-cycle.js';
 import { atLeastOnceCommitter, transactionalCommitter, type GroupMembership } from './committer.js';
@@ -45,8 +45,9 @@ export interface ConsumerRuntimeOptions<T extends ConsumedTopic, R> extends Cons
   /** a commit failed for good (this producer was fenced); the default exits the process */
   onFatal?: (error: unknown) => void;
   /**
-   * Finish what was started before starting more (see admission-gate.ts): while more than
-   * `maxBacklog` messages of `watch` wait unread, the `gate` topics are not fetched.
+   * Finish what was started before starting more (see admission-gate.ts): while the partitions of
+   * `watch` bring more than `maxBacklog` messages in their last fetches and behind them, the
+   * `gate` topics are not fetched.
    */
   admission?: { watch: T; gate: readonly T[]; maxBacklog: number };
 }
@@ -119,31 +120,7 @@ export async function runConsumer<T extends ConsumedTopic, R = never>(opts: Cons
   });
 
   const admission = opts.admission;
-  // kafkajs refuses pause and resume between a crash and the restart; the restarted group fetches every topic again
-  const fetchGated = (paused: boolean) => {
-    if (!admission) return;
-    try {
-      if (paused) consumer.pause(admission.gate.map((topic) => ({ topic })));
-      else consumer.resume(admission.gate.map((topic) => ({ topic })));
-    } catch (error) {
-      log.debug({ err: error }, 'could not pause or resume the gated topics (the consumer is restarting)');
-    }
-  };
-  const gate =
-    admission &&
-    createAdmissionGate({
-      maxBacklog: admission.maxBacklog,
-      onClose: (backlog) => {
-        fetchGated(true);
-        opts.metrics.admissionClosed.set({ group: opts.groupId }, 1);
-        log.info({ backlog, paused: admission.gate }, 'results are behind: not fetching new work until they catch up');
-      },
-      onOpen: (backlog) => {
-        fetchGated(false);
-        opts.metrics.admissionClosed.set({ group: opts.groupId }, 0);
-        log.info({ backlog, resumed: admission.gate }, 'fetching new work again');
-      },
-    });
+  const gate = admission && gateFetching({ consumer, ...admission, metrics: opts.metrics, logger: log, groupId: opts.groupId });
 
   consumer.on(consumer.events.GROUP_JOIN, (e) => {
     gate?.reset();
