@@ -8,6 +8,25 @@ export interface KafkaSecurity {
   sasl?: { mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512'; username: string; password: string };
 }
 
+/**
+ * A response error kafkajs retries by itself and that is routine here: a transactional producer's
+ * next transaction, opened right after a commit, is refused while the broker still writes the last
+ * one's markers (CONCURRENT_TRANSACTIONS). kafkajs logs each refusal as an error; it is a debug
+ * line here, and a retry that runs out surfaces to the caller as an error all the same.
+ */
+const ROUTINE_RESPONSE_ERROR = 'another concurrent operation on the same transaction was ongoing';
+
+/** Where kafkajs's own log entries go: the service's logger, at their level, routine refusals at debug. */
+export function kafkajsLogTo(log: Logger): (entry: LogEntry) => void {
+  return ({ level, log: entry }) => {
+    const { message, ...rest } = entry;
+    const routine = typeof rest.error === 'string' && rest.error.includes(ROUTINE_RESPONSE_ERROR);
+    if (level <= logLevel.ERROR && !routine) log.error(rest, message);
+    else if (level === logLevel.WARN) log.warn(rest, message);
+    else log.debug(rest, message);
+  };
+}
+
 /** A kafkajs client whose own logs go to the service's pino logger. Connects nothing yet. */
 export function createKafka(opts: { brokers: string[]; clientId: string; logger: Logger; security?: KafkaSecurity }): Kafka {
   const log = opts.logger.child({ component: 'kafkajs' });
@@ -20,14 +39,7 @@ export function createKafka(opts: { brokers: string[]; clientId: string; logger:
     requestTimeout: 30_000,
     retry: { initialRetryTime: 300, retries: 10, maxRetryTime: 5_000 },
     logLevel: logLevel.WARN,
-    logCreator:
-      () =>
-      ({ level, log: entry }: LogEntry) => {
-        const { message, ...rest } = entry;
-        if (level <= logLevel.ERROR) log.error(rest, message);
-        else if (level === logLevel.WARN) log.warn(rest, message);
-        else log.debug(rest, message);
-      },
+    logCreator: () => kafkajsLogTo(log),
   });
 }
 

@@ -101,7 +101,7 @@ function createLane(opts: { kafka: Kafka; groupId: string; maxRequestBytes: numb
       maxInFlightRequests: 1,
       transactionTimeout: 60_000,
       allowAutoTopicCreation: false,
-      retry: { initialRetryTime: 10, maxRetryTime: 1_000, retries: 30 },
+      retry: { initialRetryTime: 2, maxRetryTime: 1_000, retries: 30 },
     });
   // kafkajs takes a transactional producer id at the first transaction, not on connect. Taken on
   // connect, it fences a former incarnation (one killed mid-transaction) and has the broker abort its
