@@ -145,7 +145,7 @@ export function renderReport(r: RunReport): string {
     ...lagTable(r.lag),
     '',
     ...(r.commits.length
-      ? ['**Commit cycles** in the window, from the services\' own counters (a cycle is one Kafka transaction for the orchestrator; a send, then an offset commit, for the runners; a bulk write, a send and an offset commit for the log-sink):', '', ...commitTable(r), '']
+      ? ['**Commit cycles** in the window, from the services\' own counters (a cycle is one Kafka transaction for the orchestrator; a send for the runners; a bulk write and a send for the log-sink; their offsets are committed at most every 100 ms):', '', ...commitTable(r), '']
       : []),
     `**Reads during the window**, ${dec(r.reads.rate, 0)}/s each, ms:`,
     '',

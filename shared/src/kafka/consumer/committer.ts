@@ -189,19 +189,93 @@ function createLane(opts: { kafka: Kafka; groupId: string; maxRequestBytes: numb
   };
 }
 
-/** Sends (idempotent producer), then commits the offsets through the consumer (fenced by its group generation). */
-export function atLeastOnceCommitter(opts: { kafka: Kafka; consumer: Consumer; maxRequestBytes: number }): Committer {
+/**
+ * Sends (idempotent producer), then hands the offsets to an {@link OffsetCommits}: a cycle's messages
+ * are on their topics when its commit returns; its offsets reach the group within `offsetCommitEveryMs`.
+ */
+export function atLeastOnceCommitter(opts: { kafka: Kafka; consumer: Consumer; maxRequestBytes: number; offsetCommitEveryMs: number; onOffsetCommitError: (error: unknown) => void }): Committer & { offsets: OffsetCommits } {
   const producer = opts.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+  const offsets = new OffsetCommits({ commit: (list) => opts.consumer.commitOffsets(list), everyMs: opts.offsetCommitEveryMs, onError: opts.onOffsetCommitError });
   return {
+    offsets,
     connect: () => producer.connect(),
-    disconnect: () => producer.disconnect(),
+    async disconnect() {
+      await offsets.flush();
+      await producer.disconnect();
+    },
     begin: (batch) => ({
       async finish() {
         for (const send of splitBySize(batch.messages, opts.maxRequestBytes)) await producer.sendBatch({ topicMessages: send, acks: -1 });
-        if (batch.offsets.length > 0) await opts.consumer.commitOffsets(batch.offsets);
+        offsets.add(batch.offsets);
         return undefined;
       },
       abandon: async () => undefined,
     }),
   };
+}
+
+/**
+ * The offset commits of an at-least-once consumer, at most one every `everyMs`: the offsets handed
+ * over meanwhile wait, the newest point of each partition replacing older ones, and go in one
+ * request. A runner's cycle is often one message: committing each one cost a broker round trip and
+ * an append to the group's log per message. What waits is only the group's position: the outputs
+ * are sent already, so a crash in between means the messages are handled again (at least once, as
+ * before; handlers of such consumers are idempotent). A failed commit is reported and its offsets
+ * wait for the next one, unless newer ones came meanwhile.
+ */
+export class OffsetCommits {
+  private readonly waiting = new Map<string, OffsetCommit>();
+  private running: Promise<void> | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private lastStarted = Number.NEGATIVE_INFINITY;
+
+  constructor(private readonly opts: { commit: (offsets: OffsetCommit[]) => Promise<void>; everyMs: number; onError: (error: unknown) => void; now?: () => number }) {}
+
+  add(offsets: OffsetCommit[]): void {
+    for (const o of offsets) this.waiting.set(`${o.topic}|${o.partition}`, o);
+    this.schedule();
+  }
+
+  /** Commits whatever waits now, and waits for it (before leaving the group, and on a rebalance). */
+  async flush(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    while (this.running !== undefined) await this.running;
+    if (this.waiting.size > 0) await this.commitWaiting();
+  }
+
+  private now(): number {
+    return this.opts.now?.() ?? performance.now();
+  }
+
+  private schedule(): void {
+    if (this.running || this.timer || this.waiting.size === 0) return;
+    const wait = this.lastStarted + this.opts.everyMs - this.now();
+    if (wait <= 0) void this.commitWaiting();
+    else this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.commitWaiting();
+    }, wait);
+  }
+
+  private commitWaiting(): Promise<void> {
+    const list = [...this.waiting.values()];
+    this.waiting.clear();
+    this.lastStarted = this.now();
+    const running = this.opts
+      .commit(list)
+      .catch((error: unknown) => {
+        this.opts.onError(error);
+        for (const o of list) {
+          const k = `${o.topic}|${o.partition}`;
+          if (!this.waiting.has(k)) this.waiting.set(k, o);
+        }
+      })
+      .finally(() => {
+        this.running = undefined;
+        this.schedule();
+      });
+    this.running = running;
+    return running;
+  }
 }

@@ -27,9 +27,11 @@ export interface ConsumerRuntimeOptions<T extends ConsumedTopic, R> extends Cons
   /**
    * transactional: what handlers return is sent in one Kafka transaction per cycle with the
    * consumed offsets (exactly once between topics). at-least-once: the commit stage writes the
-   * records (idempotently), then outputs are sent and offsets committed.
+   * records (idempotently), then outputs are sent, and offsets committed at most every
+   * `offsetCommitEveryMs` (default 100).
    */
   delivery: 'transactional' | 'at-least-once';
+  offsetCommitEveryMs?: number;
   /** handlers running at once (different keys; one key's messages run in order) */
   concurrency?: number;
   /** messages accepted and not yet committed; fetching waits while this many are in hand */
@@ -101,10 +103,18 @@ export async function runConsumer<T extends ConsumedTopic, R = never>(opts: Cons
   let membership: GroupMembership | undefined;
   const assignment = new Assignment({ admin: opts.admin, groupId: opts.groupId, onError: (error) => log.error({ err: error }, 'could not read the committed offsets; owning no partition until the next join') });
   const scheduler = new KeyedScheduler(opts.concurrency ?? 64);
+  const atLeastOnce =
+    opts.delivery === 'at-least-once'
+      ? atLeastOnceCommitter({
+          kafka: opts.kafka,
+          consumer,
+          maxRequestBytes: maxMessageBytes,
+          offsetCommitEveryMs: opts.offsetCommitEveryMs ?? 100,
+          onOffsetCommitError: (error) => log.warn({ err: error }, 'offset commit failed; the offsets go with the next one'),
+        })
+      : undefined;
   const committer =
-    opts.delivery === 'transactional'
-      ? transactionalCommitter({ kafka: opts.kafka, transactionalId: `${opts.groupId}.${opts.instanceId}`, groupId: opts.groupId, maxRequestBytes: maxMessageBytes, membership: () => membership })
-      : atLeastOnceCommitter({ kafka: opts.kafka, consumer, maxRequestBytes: maxMessageBytes });
+    atLeastOnce ?? transactionalCommitter({ kafka: opts.kafka, transactionalId: `${opts.groupId}.${opts.instanceId}`, groupId: opts.groupId, maxRequestBytes: maxMessageBytes, membership: () => membership });
   const cycle = new CommitCycle<R>({
     committer,
     assignment,
@@ -133,6 +143,8 @@ export async function runConsumer<T extends ConsumedTopic, R = never>(opts: Cons
   });
 
   consumer.on(consumer.events.FETCH, () => opts.metrics.consumerFetches.inc({ group: opts.groupId }));
+  // offsets still waiting go to the group before it rebalances: a member keeping its partitions keeps its place
+  if (atLeastOnce) consumer.on(consumer.events.REBALANCING, () => void atLeastOnce.offsets.flush());
 
   async function waitForRoom(payload: EachBatchPayload): Promise<boolean> {
     while (inFlight >= maxInFlight) {
@@ -229,8 +241,9 @@ export async function runConsumer<T extends ConsumedTopic, R = never>(opts: Cons
       await recovery.stop();
       await scheduler.stop();
       await cycle.stop();
-      await consumer.disconnect();
+      // the at-least-once committer commits its waiting offsets through the consumer: first
       await committer.disconnect();
+      await consumer.disconnect();
     },
   };
 }
