@@ -27,6 +27,7 @@ await runService({
       handlers: createHandlers(),
       stage: createRowWriter({ models, metrics: rt.metrics, logger: rt.logger }),
       delivery: 'at-least-once',
+      minCycleMs: config.LOG_SINK_MIN_CYCLE_MS,
       concurrency: config.CONSUMER_CONCURRENCY ?? 64,
       maxInFlight: config.CONSUMER_MAX_IN_FLIGHT,
       maxMessageBytes: config.KAFKA_MAX_MESSAGE_BYTES,

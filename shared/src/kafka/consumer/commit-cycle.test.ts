@@ -16,7 +16,7 @@ const message = (offset: number): KafkaMessage => ({ key: Buffer.from('k'), valu
 const event = (id: string): AnyEvent => createEvent('trigger.received', { orgId: 'o', eventId: id, data: { triggerType: 'whatsapp', data: {} } });
 
 async function setup(
-  opts: { committed?: Record<number, { offset: string; metadata: string | null }>; fail?: number; stage?: ConstructorParameters<typeof CommitCycle<string>>[0]['stage']; beforeCommit?: () => Promise<void> } = {},
+  opts: { committed?: Record<number, { offset: string; metadata: string | null }>; fail?: number; stage?: ConstructorParameters<typeof CommitCycle<string>>[0]['stage']; beforeCommit?: () => Promise<void>; minCycleMs?: number } = {},
 ) {
   const assignment = new Assignment({ admin: admin(opts.committed ?? { 0: { offset: '0', metadata: null } }), groupId: 'g', onError: (e) => { throw e; } });
   assignment.joined({ [topic]: [0] });
@@ -24,6 +24,7 @@ async function setup(
   const commits: CommitBatch[] = [];
   /** what happened to each commit begun, by the ids of the events it sends */
   const begun: { ids: string[]; end?: 'finished' | 'failed' | 'abandoned' }[] = [];
+  const begunAt: number[] = [];
   let failures = opts.fail ?? 0;
   const settled = vi.fn();
   const cycle = new CommitCycle<string>({
@@ -32,6 +33,7 @@ async function setup(
       disconnect: async () => undefined,
       begin: (batch) => {
         const entry: (typeof begun)[number] = { ids: sentIds(batch) ?? [] };
+        begunAt.push(performance.now());
         begun.push(entry);
         return {
           finish: async () => {
@@ -60,15 +62,32 @@ async function setup(
     maxMetadataBytes: 1_000,
     settled,
     onFatal: (e) => { throw e; },
+    ...(opts.minCycleMs ? { minCycleMs: opts.minCycleMs } : {}),
   });
   cycle.start();
-  return { assignment, owner, commits, begun, cycle, settled };
+  return { assignment, owner, commits, begun, begunAt, cycle, settled };
 }
 
 const sentIds = (batch: CommitBatch | undefined): string[] | undefined => batch?.messages.flatMap((t) => t.messages).map((m) => JSON.parse(String(m.value)).eventId);
 const ok = (outgoing: { topic: string; key: string; event: AnyEvent }[] = [], records: string[] = []) => ({ kind: 'ok' as const, outgoing: outgoing as never, records });
 
 describe('CommitCycle', () => {
+  it('with a least time between cycles, what finishes within it waits and goes in one cycle', async () => {
+    const { owner, begun, begunAt, commits, cycle } = await setup({ minCycleMs: 200 });
+    for (const o of [0, 1, 2]) owner.offsets.accept(o);
+    const out = (id: string) => [{ topic: TOPICS.executionRequested, key: id, event: event(id) }];
+    cycle.add({ owner, message: message(0), event: event('e0'), outcome: ok(out('out0')) });
+    await vi.waitFor(() => expect(commits).toHaveLength(1));
+    cycle.add({ owner, message: message(1), event: event('e1'), outcome: ok(out('out1')) });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    cycle.add({ owner, message: message(2), event: event('e2'), outcome: ok(out('out2')) });
+    await vi.waitFor(() => expect(commits).toHaveLength(2), { timeout: 2_000 });
+    expect(begun.map((b) => b.ids)).toEqual([['out0'], ['out1', 'out2']]);
+    expect((begunAt[1] ?? 0) - (begunAt[0] ?? 0)).toBeGreaterThanOrEqual(195);
+    expect(commits[1]?.offsets).toEqual([{ topic, partition: 0, offset: '3', metadata: null }]);
+    await cycle.stop();
+  });
+
   it('commits outputs with the offset below which everything is done, and what is done above it', async () => {
     const { owner, commits, cycle, settled } = await setup();
     for (const o of [0, 1, 2]) owner.offsets.accept(o);

@@ -36,6 +36,8 @@ export interface CommitCycleOptions<R> {
   settled: (count: number) => void;
   /** a commit failed in a way that retrying cannot fix (e.g. this producer was fenced by a newer one) */
   onFatal: (error: unknown) => void;
+  /** the least time between the starts of two cycles (0: none): fewer, larger cycles for a consumer whose commits nobody waits on */
+  minCycleMs?: number;
 }
 
 /** A newer producer with this transactional id exists (another instance with this INSTANCE_ID): this one must stop. */
@@ -73,6 +75,7 @@ export class CommitCycle<R> {
   private wake: (() => void) | undefined;
   private stopping = false;
   private loop: Promise<void> | undefined;
+  private lastCycleAt = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly opts: CommitCycleOptions<R>) {}
 
@@ -137,6 +140,9 @@ export class CommitCycle<R> {
         await new Promise<void>((resolve) => (this.wake = resolve));
         continue;
       }
+      const early = this.lastCycleAt + (this.opts.minCycleMs ?? 0) - performance.now();
+      if (early > 0 && !this.stopping) await sleep(early);
+      this.lastCycleAt = performance.now();
       const batch = this.queue;
       this.queue = [];
       let prepared: Prepared<R> | undefined;

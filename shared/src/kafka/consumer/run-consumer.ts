@@ -32,6 +32,8 @@ export interface ConsumerRuntimeOptions<T extends ConsumedTopic, R> extends Cons
    */
   delivery: 'transactional' | 'at-least-once';
   offsetCommitEveryMs?: number;
+  /** the least time between the starts of two commit cycles (default 0): larger cycles where nobody waits on a commit */
+  minCycleMs?: number;
   /** handlers running at once (different keys; one key's messages run in order) */
   concurrency?: number;
   /** messages accepted and not yet committed; fetching waits while this many are in hand */
@@ -127,6 +129,7 @@ export async function runConsumer<T extends ConsumedTopic, R = never>(opts: Cons
     maxMetadataBytes: 3_500,
     settled,
     onFatal,
+    minCycleMs: opts.minCycleMs ?? 0,
   });
 
   const admission = opts.admission;
