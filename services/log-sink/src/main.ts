@@ -28,6 +28,8 @@ await runService({
       stage: createRowWriter({ models, metrics: rt.metrics, logger: rt.logger }),
       delivery: 'at-least-once',
       minCycleMs: config.LOG_SINK_MIN_CYCLE_MS,
+      // fetching more often than a cycle takes what was fetched only costs broker round trips
+      minFetchIntervalMs: config.LOG_SINK_MIN_CYCLE_MS / 2,
       concurrency: config.CONSUMER_CONCURRENCY ?? 64,
       maxInFlight: config.CONSUMER_MAX_IN_FLIGHT,
       maxMessageBytes: config.KAFKA_MAX_MESSAGE_BYTES,

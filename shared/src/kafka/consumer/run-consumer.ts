@@ -1,4 +1,5 @@
 import type { Admin, Consumer, EachBatchPayload, Kafka } from 'kafkajs';
+import { sleep } from '../../async/index.js';
 import type { AnyEvent, ConsumedTopic } from '../../events/index.js';
 import { lazyChild, type Logger } from '../../observability/logger.js';
 import type { Metrics } from '../../observability/metrics.js';
@@ -34,6 +35,8 @@ export interface ConsumerRuntimeOptions<T extends ConsumedTopic, R> extends Cons
   offsetCommitEveryMs?: number;
   /** the least time between the starts of two commit cycles (default 0): larger cycles where nobody waits on a commit */
   minCycleMs?: number;
+  /** the least time between the starts of two fetches (default 0: fetch again as soon as a fetch is taken in) */
+  minFetchIntervalMs?: number;
   /** handlers running at once (different keys; one key's messages run in order) */
   concurrency?: number;
   /** messages accepted and not yet committed; fetching waits while this many are in hand */
@@ -146,6 +149,9 @@ export async function runConsumer<T extends ConsumedTopic, R = never>(opts: Cons
   });
 
   consumer.on(consumer.events.FETCH, () => opts.metrics.consumerFetches.inc({ group: opts.groupId }));
+  const minFetchIntervalMs = opts.minFetchIntervalMs ?? 0;
+  let fetchStartedAt = 0;
+  if (minFetchIntervalMs > 0) consumer.on(consumer.events.FETCH_START, () => (fetchStartedAt = performance.now()));
   // offsets still waiting go to the group before it rebalances: a member keeping its partitions keeps its place
   if (atLeastOnce) consumer.on(consumer.events.REBALANCING, () => void atLeastOnce.offsets.flush());
 
@@ -213,6 +219,9 @@ export async function runConsumer<T extends ConsumedTopic, R = never>(opts: Cons
     if (resolved === undefined) return;
     if (resolved === batch.messages[batch.messages.length - 1]?.offset) owner.offsets.fetched(Number(batch.lastOffset()));
     payload.resolveOffset(resolved);
+    // kafkajs fetches again once every batch of a fetch is taken in: holding this one back paces the fetches
+    const early = fetchStartedAt + minFetchIntervalMs - performance.now();
+    if (early > 0 && !stopping.signal.aborted) await sleep(early);
   }
 
   const startConsuming = () =>
