@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { apiAs, ended, type Api } from './api-client.js';
+import { apiAs, ended, eventually, type Api } from './api-client.js';
 import { startGatewayReplica } from './replicas.js';
 import { openStream, type OpenStream, type SseEvent } from './sse-client.js';
 
@@ -165,5 +165,30 @@ describe('workflow stream', () => {
     })();
     expect(again?.status).toBe(200);
     for (const h of held) h.close();
+  });
+});
+
+describe('the lifecycle feed of a replica with no stream open', () => {
+  it('pauses once its last stream has closed; the next stream wakes it and sees what happens', async () => {
+    const replica = await startGatewayReplica('feed-idle', { LIVE_FEED_IDLE_MS: '300' });
+    const paused = async () => {
+      const text = await (await fetch(`${replica.opsUrl}/metrics`)).text();
+      return /^botwot_live_feed_paused(\{[^}]*\})? 1$/m.test(text) ? true : undefined;
+    };
+    try {
+      await eventually(paused, { what: 'the idle feed paused', timeoutMs: 15_000 });
+      const created = await api.post('/workFlow', { name: 'woken feed', steps });
+      const s = await stream(`/workFlow/${created.body.id}/executions/stream`, api.token, undefined, replica.opsUrl);
+      expect(s.status).toBe(200);
+      const started = await api.post(`/workFlow/${created.body.id}/execute`, { triggerData: { phone_number: '+919800000107', message_text: 'wake up' } });
+      const executionId = started.body.executionId as string;
+      await s.until((events) => parsed(events, 'execution').some((e) => e.executionId === executionId && e.status !== 'running'), 'the ended summary');
+      expect(parsed(s.events, 'execution').filter((e) => e.executionId === executionId).map((e) => e.status)).toEqual(['running', 'completed']);
+      expect(await paused()).toBeUndefined();
+      s.close();
+      await eventually(paused, { what: 'the feed paused again once the stream closed', timeoutMs: 15_000 });
+    } finally {
+      await replica.process.stop();
+    }
   });
 });

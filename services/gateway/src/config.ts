@@ -52,6 +52,8 @@ export const configSchema = baseEnvSchema
     STREAM_HEARTBEAT_MS: z.coerce.number().int().min(100).max(300_000).default(15_000),
     /** ms between an execution stream's rereads of the execution (catches an ending the live feed missed) */
     STREAM_RECHECK_MS: z.coerce.number().int().min(100).max(300_000).default(10_000),
+    /** ms the lifecycle feed keeps reading after this replica's last stream closed, before it pauses (the next stream wakes it) */
+    LIVE_FEED_IDLE_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
     /** ms an execution stream waits for a just-requested execution to be recorded before answering 404 */
     STREAM_OPEN_WAIT_MS: z.coerce.number().int().min(0).max(60_000).default(5_000),
     /** ms one read of the dead-letter topic (GET /workFlow/dead-letters, replay) may take before the partitions not done are reported */

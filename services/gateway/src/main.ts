@@ -50,7 +50,7 @@ await runService({
     const cleanup = startIdempotencyCleanup(models, { ttlSeconds: config.IDEMPOTENCY_KEY_TTL_SECONDS, logger: rt.logger });
     const executions = createMongoExecutionStore(models);
     const stopping = new AbortController();
-    const feed = await startLifecycleFeed({ kafka: rt.kafka, codec: rt.codec, logger: rt.logger, instanceId: rt.instanceId });
+    const feed = await startLifecycleFeed({ kafka: rt.kafka, admin: rt.admin, codec: rt.codec, logger: rt.logger, metrics: rt.metrics, instanceId: rt.instanceId, idleBeforePauseMs: config.LIVE_FEED_IDLE_MS });
     const app = createApp({
       workflows,
       executions,

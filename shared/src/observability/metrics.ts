@@ -31,6 +31,11 @@ export function createMetrics(service: string) {
       labelNames: ['group'],
       registers: [registry],
     }),
+    liveFeedPaused: new Gauge({
+      name: 'botwot_live_feed_paused',
+      help: 'This gateway replica reads no lifecycle events (1): no event stream has been open for LIVE_FEED_IDLE_MS',
+      registers: [registry],
+    }),
     consumerJoins: new Counter({
       name: 'botwot_consumer_group_joins_total',
       help: 'Times this member joined (or rejoined) its group',
