@@ -318,21 +318,23 @@ describe('faults: nothing lost, nothing twice', () => {
       return { signalAt, exitMs: Date.now() - signalAt, logFrom };
     };
     // Half the load first, until BotCore has answered agent calls (the pipeline is warm); then a
-    // steady trickle (two clients) keeps agent steps arriving, each held `latencyMs` by BotCore, so
-    // some are in flight when the signal comes (checked afterwards: inFlightAtSignal).
+    // trickle at 20 executions a second for 5 s keeps agent calls arriving, each held `latencyMs`
+    // by BotCore, so some are in flight whenever the signal comes within it (checked afterwards:
+    // inFlightAtSignal). The strike waits for the trickle's own calls to be answered: counting the
+    // first half's answers could strike after all of them and before the trickle reached BotCore.
     const first = await runLoad(api, workflowId, { count: EXECUTIONS / 2, concurrency: CONCURRENCY, tag: 'sigterm' });
     await waitUntil('BotCore to answer agent calls', 120_000, async () => ((await qnaOf()).length > 0 ? { done: undefined } : { progress: 'none yet' }));
-    const answeredBefore = (await qnaOf()).length;
+    const trickleOf = async () => (await qnaOf()).filter((r) => String(r.body?.question).includes('ref=sigterm-trickle-'));
     const second = await runLoad(api, workflowId, {
       count: EXECUTIONS / 2,
       concurrency: 2,
-      tag: 'sigterm',
+      ratePerSecond: 20,
+      tag: 'sigterm-trickle',
       onAccepted: (n) => {
-        // strike once the trickle's agent calls reach BotCore (the journal lists a call when it is
-        // answered): the runner may still be working through the first half when the count is reached
-        if (!strike && n >= EXECUTIONS / 8) {
-          strike = waitUntil('agent calls of the trickle to reach BotCore', 60_000, async () =>
-            (await qnaOf()).length >= answeredBefore + 4 ? { done: undefined } : { progress: 'not yet' },
+        // the journal lists a call when it is answered, `latencyMs` after it reached BotCore
+        if (!strike && n >= 4) {
+          strike = waitUntil('agent calls of the trickle to be answered', 60_000, async () =>
+            (await trickleOf()).length >= 4 ? { done: undefined } : { progress: 'not yet' },
           ).then(hit);
         }
       },
