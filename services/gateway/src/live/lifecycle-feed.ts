@@ -25,8 +25,9 @@ const REPLAY_ON_WAKE_MS = 2_000;
  * the consumer is down or rejoining is not seen; streams recheck Mongo for that (execution-follower.ts).
  *
  * A replica with no stream open does not read at all: the topic is paused `idleBeforePauseMs`
- * (LIVE_FEED_IDLE_MS) after the last stream closed (at 100 executions/s, reading it cost the gateway and the broker a fetch every few
- * ms). The first stream to open wakes it: it moves to the offsets of 2 s before, then reads on.
+ * (LIVE_FEED_IDLE_MS) after the last stream closed (at 100 executions/s, reading it cost the
+ * gateway and the broker a fetch every few ms). The first stream to open wakes it: it moves to the
+ * offsets of 2 s before, then reads on.
  */
 export async function startLifecycleFeed(deps: { kafka: Kafka; admin: Admin; codec: EventCodec; logger: Logger; metrics: Metrics; instanceId: string; idleBeforePauseMs: number }): Promise<LifecycleFeed & { stop(): Promise<void> }> {
   const log = deps.logger.child({ component: 'lifecycle-feed' });

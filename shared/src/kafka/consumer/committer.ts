@@ -249,10 +249,13 @@ export class OffsetCommits {
   }
 
   private schedule(): void {
-    if (this.running || this.timer || this.waiting.size === 0) return;
+    if (this.running !== undefined || this.timer !== undefined || this.waiting.size === 0) return;
     const wait = this.lastStarted + this.opts.everyMs - this.now();
-    if (wait <= 0) void this.commitWaiting();
-    else this.timer = setTimeout(() => {
+    if (wait <= 0) {
+      void this.commitWaiting();
+      return;
+    }
+    this.timer = setTimeout(() => {
       this.timer = undefined;
       void this.commitWaiting();
     }, wait);

@@ -108,6 +108,13 @@ export async function runConsumer<T extends ConsumedTopic, R = never>(opts: Cons
   let membership: GroupMembership | undefined;
   const assignment = new Assignment({ admin: opts.admin, groupId: opts.groupId, onError: (error) => log.error({ err: error }, 'could not read the committed offsets; owning no partition until the next join') });
   const scheduler = new KeyedScheduler(opts.concurrency ?? 64);
+  // a broker that refuses every commit would fail one every 100 ms: say so once in 10 s
+  let offsetFailureLoggedAt = Number.NEGATIVE_INFINITY;
+  const offsetCommitFailed = (error: unknown) => {
+    if (performance.now() - offsetFailureLoggedAt < 10_000) return;
+    offsetFailureLoggedAt = performance.now();
+    log.warn({ err: error }, 'offset commit failed; the offsets go with the next one');
+  };
   const atLeastOnce =
     opts.delivery === 'at-least-once'
       ? atLeastOnceCommitter({
@@ -115,7 +122,7 @@ export async function runConsumer<T extends ConsumedTopic, R = never>(opts: Cons
           consumer,
           maxRequestBytes: maxMessageBytes,
           offsetCommitEveryMs: opts.offsetCommitEveryMs ?? 100,
-          onOffsetCommitError: (error) => log.warn({ err: error }, 'offset commit failed; the offsets go with the next one'),
+          onOffsetCommitError: offsetCommitFailed,
         })
       : undefined;
   const committer =
