@@ -84,6 +84,11 @@ export async function startLifecycleFeed(deps: { kafka: Kafka; admin: Admin; cod
     deps.metrics.liveFeedPaused.set(1);
     log.info('no stream open: lifecycle events paused');
   };
+  const idleSoon = () => {
+    clearTimeout(idleTimer);
+    idleTimer = setTimeout(pause, deps.idleBeforePauseMs);
+    idleTimer.unref();
+  };
   const wake = async () => {
     try {
       const offsets = await deps.admin.fetchTopicOffsetsByTimestamp(topic, Date.now() - REPLAY_ON_WAKE_MS);
@@ -98,11 +103,6 @@ export async function startLifecycleFeed(deps: { kafka: Kafka; admin: Admin; cod
     waking = undefined;
     log.info('a stream opened: lifecycle events followed again');
     if (listeners.size === 0) idleSoon(); // the stream closed while the feed woke
-  };
-  const idleSoon = () => {
-    clearTimeout(idleTimer);
-    idleTimer = setTimeout(pause, deps.idleBeforePauseMs);
-    idleTimer.unref();
   };
   idleSoon();
   log.info('following lifecycle events for live streams');

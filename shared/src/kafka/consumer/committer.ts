@@ -1,4 +1,5 @@
 import type { Consumer, Kafka, Producer } from 'kafkajs';
+import type { Logger } from '../../observability/logger.js';
 import { splitBySize, type TopicMessages } from '../split-by-size.js';
 
 export interface OffsetCommit {
@@ -189,13 +190,23 @@ function createLane(opts: { kafka: Kafka; groupId: string; maxRequestBytes: numb
   };
 }
 
+/** How often an at-least-once consumer commits its offsets at most. */
+const OFFSET_COMMIT_EVERY_MS = 100;
+
 /**
  * Sends (idempotent producer), then hands the offsets to an {@link OffsetCommits}: a cycle's messages
- * are on their topics when its commit returns; its offsets reach the group within `offsetCommitEveryMs`.
+ * are on their topics when its commit returns; its offsets reach the group within 100 ms.
  */
-export function atLeastOnceCommitter(opts: { kafka: Kafka; consumer: Consumer; maxRequestBytes: number; offsetCommitEveryMs: number; onOffsetCommitError: (error: unknown) => void }): Committer & { offsets: OffsetCommits } {
+export function atLeastOnceCommitter(opts: { kafka: Kafka; consumer: Consumer; maxRequestBytes: number; logger: Logger }): Committer & { offsets: OffsetCommits } {
   const producer = opts.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
-  const offsets = new OffsetCommits({ commit: (list) => opts.consumer.commitOffsets(list), everyMs: opts.offsetCommitEveryMs, onError: opts.onOffsetCommitError });
+  // a broker that refuses every commit would fail one every 100 ms: say so once in 10 s
+  let failureLoggedAt = Number.NEGATIVE_INFINITY;
+  const onError = (error: unknown) => {
+    if (performance.now() - failureLoggedAt < 10_000) return;
+    failureLoggedAt = performance.now();
+    opts.logger.warn({ err: error }, 'offset commit failed; the offsets go with the next one');
+  };
+  const offsets = new OffsetCommits({ commit: (list) => opts.consumer.commitOffsets(list), everyMs: OFFSET_COMMIT_EVERY_MS, onError });
   return {
     offsets,
     connect: () => producer.connect(),
@@ -213,6 +224,8 @@ export function atLeastOnceCommitter(opts: { kafka: Kafka; consumer: Consumer; m
     }),
   };
 }
+
+const partitionKey = (o: OffsetCommit) => `${o.topic}|${o.partition}`;
 
 /**
  * The offset commits of an at-least-once consumer, at most one every `everyMs`: the offsets handed
@@ -232,7 +245,7 @@ export class OffsetCommits {
   constructor(private readonly opts: { commit: (offsets: OffsetCommit[]) => Promise<void>; everyMs: number; onError: (error: unknown) => void; now?: () => number }) {}
 
   add(offsets: OffsetCommit[]): void {
-    for (const o of offsets) this.waiting.set(`${o.topic}|${o.partition}`, o);
+    for (const o of offsets) this.waiting.set(partitionKey(o), o);
     this.schedule();
   }
 
@@ -269,10 +282,7 @@ export class OffsetCommits {
       .commit(list)
       .catch((error: unknown) => {
         this.opts.onError(error);
-        for (const o of list) {
-          const k = `${o.topic}|${o.partition}`;
-          if (!this.waiting.has(k)) this.waiting.set(k, o);
-        }
+        for (const o of list) if (!this.waiting.has(partitionKey(o))) this.waiting.set(partitionKey(o), o);
       })
       .finally(() => {
         this.running = undefined;

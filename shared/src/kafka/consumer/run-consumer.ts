@@ -28,11 +28,10 @@ export interface ConsumerRuntimeOptions<T extends ConsumedTopic, R> extends Cons
   /**
    * transactional: what handlers return is sent in one Kafka transaction per cycle with the
    * consumed offsets (exactly once between topics). at-least-once: the commit stage writes the
-   * records (idempotently), then outputs are sent, and offsets committed at most every
-   * `offsetCommitEveryMs` (default 100).
+   * records (idempotently), then outputs are sent, and offsets committed at most every 100 ms
+   * (see OffsetCommits in committer.ts).
    */
   delivery: 'transactional' | 'at-least-once';
-  offsetCommitEveryMs?: number;
   /** the least time between the starts of two commit cycles (default 0): larger cycles where nobody waits on a commit */
   minCycleMs?: number;
   /** the least time between the starts of two fetches (default 0: fetch again as soon as a fetch is taken in) */
@@ -108,23 +107,7 @@ export async function runConsumer<T extends ConsumedTopic, R = never>(opts: Cons
   let membership: GroupMembership | undefined;
   const assignment = new Assignment({ admin: opts.admin, groupId: opts.groupId, onError: (error) => log.error({ err: error }, 'could not read the committed offsets; owning no partition until the next join') });
   const scheduler = new KeyedScheduler(opts.concurrency ?? 64);
-  // a broker that refuses every commit would fail one every 100 ms: say so once in 10 s
-  let offsetFailureLoggedAt = Number.NEGATIVE_INFINITY;
-  const offsetCommitFailed = (error: unknown) => {
-    if (performance.now() - offsetFailureLoggedAt < 10_000) return;
-    offsetFailureLoggedAt = performance.now();
-    log.warn({ err: error }, 'offset commit failed; the offsets go with the next one');
-  };
-  const atLeastOnce =
-    opts.delivery === 'at-least-once'
-      ? atLeastOnceCommitter({
-          kafka: opts.kafka,
-          consumer,
-          maxRequestBytes: maxMessageBytes,
-          offsetCommitEveryMs: opts.offsetCommitEveryMs ?? 100,
-          onOffsetCommitError: offsetCommitFailed,
-        })
-      : undefined;
+  const atLeastOnce = opts.delivery === 'at-least-once' ? atLeastOnceCommitter({ kafka: opts.kafka, consumer, maxRequestBytes: maxMessageBytes, logger: log }) : undefined;
   const committer =
     atLeastOnce ?? transactionalCommitter({ kafka: opts.kafka, transactionalId: `${opts.groupId}.${opts.instanceId}`, groupId: opts.groupId, maxRequestBytes: maxMessageBytes, membership: () => membership });
   const cycle = new CommitCycle<R>({
