@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fromStorable, storable, unstorableAt } from './storable.js';
+import { fromStorable, nulTextAt, storable, unstorableAt } from './storable.js';
 
 describe('storable', () => {
   it('keeps ordinary documents as they are', () => {
@@ -8,7 +8,7 @@ describe('storable', () => {
   });
 
   it('stores what the server would refuse as JSON text', () => {
-    for (const doc of [{ matrix: [[1, 2]] }, { $where: 1 }, { 'a.b': 1 }, { deep: { '': 1 } }]) {
+    for (const doc of [{ matrix: [[1, 2]] }, { $where: 1 }, { 'a.b': 1 }, { deep: { '': 1 } }, { text: 'a\u0000b' }]) {
       expect(storable(doc)).toEqual({ encoding: 'json', json: JSON.stringify(doc) });
     }
   });
@@ -27,5 +27,13 @@ describe('unstorableAt', () => {
     expect(unstorableAt({ a: [[1]] })?.path).toEqual(['a', 0]);
     expect(unstorableAt({ a: { b: { c: 1 } } }, 2)?.message).toContain('deeper than 2');
     expect(unstorableAt({ fine: [{ x: new Date(0) }] })).toBeUndefined();
+  });
+});
+
+describe('nulTextAt', () => {
+  it('finds NUL in any string, nested or not, and nothing else', () => {
+    expect(nulTextAt({ label: 'ok', list: [{ name: 'x\u0000y' }] })).toEqual({ path: ['list', 0, 'name'], message: expect.stringContaining('NUL') });
+    expect(nulTextAt('\u0000')).toEqual({ path: [], message: expect.stringContaining('NUL') });
+    expect(nulTextAt({ label: 'tab\there \u000e fine', n: 1, when: new Date(0), none: null })).toBeUndefined();
   });
 });

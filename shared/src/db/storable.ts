@@ -3,14 +3,31 @@ export const MAX_JSON_DEPTH = 20;
 
 type Problem = { path: (string | number)[]; message: string };
 
+const NUL_IN_TEXT = 'text must not contain NUL (U+0000)';
+
+/**
+ * Where a string holds NUL (U+0000): PostgreSQL's jsonb, under FerretDB, cannot store one, so a
+ * request carrying it is refused before it reaches a store (a 500 from the database otherwise).
+ */
+export function nulTextAt(value: unknown, path: (string | number)[] = []): Problem | undefined {
+  if (typeof value === 'string') return value.includes('\0') ? { path, message: NUL_IN_TEXT } : undefined;
+  if (value === null || typeof value !== 'object' || value instanceof Date) return undefined;
+  for (const [k, item] of Array.isArray(value) ? value.entries() : Object.entries(value)) {
+    const found = nulTextAt(item, [...path, k]);
+    if (found) return found;
+  }
+  return undefined;
+}
+
 /**
  * Where a JSON value could not be stored as sent: nested deeper than `maxDepth`, a key the
- * MongoDB wire servers refuse or misread (empty, `$`-prefixed, dotted, NUL), or an array directly
- * inside an array (FerretDB refuses those). Undefined when fine. The one rule of what is storable:
+ * MongoDB wire servers refuse or misread (empty, `$`-prefixed, dotted, NUL), text holding NUL, or
+ * an array directly inside an array (FerretDB refuses those). Undefined when fine. The one rule of what is storable:
  * the gateway refuses such input with a 400, and the log-sink stores such output as JSON text.
  */
 export function unstorableAt(value: unknown, maxDepth = MAX_JSON_DEPTH): Problem | undefined {
   const walk = (v: unknown, path: (string | number)[]): Problem | undefined => {
+    if (typeof v === 'string') return nulTextAt(v, path);
     if (v === null || typeof v !== 'object' || v instanceof Date) return undefined;
     if (path.length >= maxDepth) return { path, message: `nested deeper than ${maxDepth} levels` };
     if (Array.isArray(v)) {

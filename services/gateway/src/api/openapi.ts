@@ -1,19 +1,24 @@
 import { OpenAPIHono, type z } from '@hono/zod-openapi';
 import type { Env } from 'hono';
+import { nulTextAt } from '@botwot/shared/db';
 import { ApiError } from '../errors.js';
 import { errorSchema } from './schemas.js';
 
 /**
  * A router whose routes are declared with `createRoute`: the same zod schemas validate each
  * request and describe it in the OpenAPI document. A failed validation is the API's usual 400,
- * `VALIDATION_FAILED` with each failing field.
+ * `VALIDATION_FAILED` with each failing field; so is text holding NUL, which no store can hold.
  */
 export function createRouter<E extends Env>(): OpenAPIHono<E> {
   return new OpenAPIHono<E>({
     defaultHook: (result) => {
-      if (result.success) return;
-      const fields = result.error.issues.map((i) => ({ field: i.path.map(String).join('.') || '(body)', message: i.message }));
-      throw new ApiError(400, 'VALIDATION_FAILED', `invalid ${result.target === 'json' ? 'body' : result.target}`, fields);
+      const what = `invalid ${result.target === 'json' ? 'body' : result.target}`;
+      if (!result.success) {
+        const fields = result.error.issues.map((i) => ({ field: i.path.map(String).join('.') || '(body)', message: i.message }));
+        throw new ApiError(400, 'VALIDATION_FAILED', what, fields);
+      }
+      const nul = nulTextAt(result.data);
+      if (nul) throw new ApiError(400, 'VALIDATION_FAILED', what, [{ field: nul.path.map(String).join('.') || '(body)', message: nul.message }]);
     },
   });
 }
